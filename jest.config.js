@@ -17,6 +17,10 @@ const moduleNameMapper = {
   '^@ferry/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
   '^@ferry/plan$': '<rootDir>/libs/plan/src',
   '^@ferry/plan/(.*)$': '<rootDir>/libs/plan/src/$1',
+  '^@ferry/storage$': '<rootDir>/libs/storage/src',
+  '^@ferry/storage/(.*)$': '<rootDir>/libs/storage/src/$1',
+  '^@ferry/platform$': '<rootDir>/libs/platform/src',
+  '^@ferry/platform/(.*)$': '<rootDir>/libs/platform/src/$1',
 };
 
 const common = {
@@ -38,6 +42,10 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
+
     },
   ],
 };

@@ -12,4 +12,4 @@ if (!fs.existsSync(entry)) {
   );
   process.exit(2);
 }
-require(entry);
+require(entry).run();

@@ -20,3 +20,6 @@ export * from './slice/command';
 export * from './slice/slice';
 export * from './format/plan-json';
 export * from './sources';
+export * from './sim';
+export * from './format/text';
+export * from './format/mermaid';

@@ -2,6 +2,7 @@ import { compilePlan, type CompileInputs, type Compiled } from './compile/compil
 import { readDescriptor, readInventory, readLogicBook } from './input/read';
 import type { InputFiles } from './model/inputs';
 import { failed, ok, type Result } from './problems/problem';
+import { validateEach } from './validate/validate';
 
 /** The three inputs as YAML/JSON text or parsed values, before validation. */
 export interface InputSources {
@@ -22,7 +23,15 @@ export function readInputs(sources: InputSources, files: InputFiles): Result<Com
       logicBook: logicBook.value,
     });
   }
-  return failed([inventory, descriptor, logicBook].flatMap((r) => (r.ok ? [] : r.problems)));
+  const readable = {
+    ...(inventory.ok ? { inventory: inventory.value } : {}),
+    ...(descriptor.ok ? { descriptor: descriptor.value } : {}),
+    ...(logicBook.ok ? { logicBook: logicBook.value } : {}),
+  };
+  return failed([
+    ...[inventory, descriptor, logicBook].flatMap((r) => (r.ok ? [] : r.problems)),
+    ...validateEach(readable, files),
+  ]);
 }
 
 /** Reads and compiles in one step: the offline `ferry plan`. */

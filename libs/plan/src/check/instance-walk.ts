@@ -31,12 +31,23 @@ export interface InstanceWalk {
   readonly coverage: ReadonlyMap<string, { instances: number; scheduled: Map<string, number> }>;
 }
 
+/**
+ * One release's view of an instance: the highest mode index at the latest position, and the
+ * highest before it, each with where its task sits. Kept as plain fields so a million tasks
+ * allocate nothing while walking.
+ */
 interface View {
   pos: number;
   at: number;
-  atPlace: TaskPlace | null;
+  atId: TaskId;
+  atB: number;
+  atJ: number;
+  atS: number;
   before: number;
-  beforePlace: TaskPlace | null;
+  beforeId: TaskId;
+  beforeB: number;
+  beforeJ: number;
+  beforeS: number;
 }
 
 interface InstanceState {
@@ -51,7 +62,19 @@ interface InstanceState {
 const STAGE_SPAN = 65536;
 
 function newView(): View {
-  return { pos: -1, at: -1, atPlace: null, before: -1, beforePlace: null };
+  return {
+    pos: -1,
+    at: -1,
+    atId: '',
+    atB: 0,
+    atJ: 0,
+    atS: 0,
+    before: -1,
+    beforeId: '',
+    beforeB: 0,
+    beforeJ: 0,
+    beforeS: 0,
+  };
 }
 
 /**
@@ -72,6 +95,10 @@ export function walkInstances(
   const states = new Map<string, Map<string, InstanceState>>();
   const violations = new Map<string, OrderViolation>();
 
+  const place = (id: TaskId, batch: number, job: number, stage: number): TaskPlace => {
+    const record = tasks.get(id) as TaskRecord;
+    return { id, action: record.action, phase: record.phase, batch, job, stage };
+  };
   const report = (
     record: TaskRecord,
     mode: string,
@@ -96,41 +123,59 @@ export function walkInstances(
 
   /** Adds one task to a view; the walk visits positions in ascending order. */
   const update = (
-    view: View,
+    v: View,
     pos: number,
     index: number,
-    place: TaskPlace,
+    id: TaskId,
+    b: number,
+    j: number,
+    s: number,
     record: TaskRecord,
     mode: string,
   ) => {
-    if (pos !== view.pos) {
-      if (view.at > view.before) {
-        view.before = view.at;
-        view.beforePlace = view.atPlace;
+    if (pos !== v.pos) {
+      if (v.at > v.before) {
+        v.before = v.at;
+        v.beforeId = v.atId;
+        v.beforeB = v.atB;
+        v.beforeJ = v.atJ;
+        v.beforeS = v.atS;
       }
-      view.pos = pos;
-      view.at = index;
-      view.atPlace = place;
-      if (index < view.before && view.beforePlace)
-        report(record, mode, view.beforePlace, place, false);
+      v.pos = pos;
+      v.at = index;
+      v.atId = id;
+      v.atB = b;
+      v.atJ = j;
+      v.atS = s;
+      if (index < v.before)
+        report(
+          record,
+          mode,
+          place(v.beforeId, v.beforeB, v.beforeJ, v.beforeS),
+          place(id, b, j, s),
+          false,
+        );
       return;
     }
-    if (index === view.at || !view.atPlace) return;
+    if (index === v.at) return;
     // Two actions of one instance in one stage would run in parallel: neither is "before".
-    if (index < view.at) report(record, mode, view.atPlace, place, true);
+    const other = place(v.atId, v.atB, v.atJ, v.atS);
+    const here = place(id, b, j, s);
+    if (index < v.at) report(record, mode, other, here, true);
     else {
-      report(record, mode, place, view.atPlace, true);
-      view.at = index;
-      view.atPlace = place;
+      report(record, mode, here, other, true);
+      v.at = index;
+      v.atId = id;
     }
   };
-
-  const coverage = new Map<string, { instances: number; scheduled: Map<string, number> }>();
 
   for (let b = 0; b < mission.length; b++) {
     const batch = mission[b];
     for (let j = 0; j < batch.length; j++) {
       const job = batch[j];
+      // Every task of a job has one host (checkPlan reports jobs that do not): look it up once.
+      let host: string | null = null;
+      let byTarget: Map<string, InstanceState> | undefined;
       for (let s = 0; s < job.length; s++) {
         const pos = b * STAGE_SPAN + s;
         for (const id of job[s]) {
@@ -138,12 +183,16 @@ export function walkInstances(
           if (!record || record.mode === null) continue;
           const index = modeIndex.get(record.mode)?.get(record.action);
           if (index === undefined) continue;
-          let byTarget = states.get(record.host);
-          if (!byTarget) {
-            byTarget = new Map();
-            states.set(record.host, byTarget);
+          if (record.host !== host) {
+            host = record.host;
+            byTarget = states.get(host);
+            if (!byTarget) {
+              byTarget = new Map();
+              states.set(host, byTarget);
+            }
           }
-          let state = byTarget.get(record.target);
+          const targets = byTarget as Map<string, InstanceState>;
+          let state = targets.get(record.target);
           if (!state) {
             state = {
               mode: record.mode,
@@ -152,23 +201,15 @@ export function walkInstances(
               scheduled: 0,
               more: null,
             };
-            byTarget.set(record.target, state);
+            targets.set(record.target, state);
           }
           if (index < 31) state.scheduled |= 1 << index;
           else (state.more ??= new Set()).add(index);
-          const place: TaskPlace = {
-            id,
-            action: record.action,
-            phase: record.phase,
-            batch: b,
-            job: j,
-            stage: s,
-          };
           if (record.release === null) {
-            update(state.base, pos, index, place, record, state.mode);
+            update(state.base, pos, index, id, b, j, s, record, state.mode);
             if (state.releases)
               for (const view of state.releases.values())
-                update(view, pos, index, place, record, state.mode);
+                update(view, pos, index, id, b, j, s, record, state.mode);
           } else {
             state.releases ??= new Map();
             let view = state.releases.get(record.release);
@@ -176,13 +217,14 @@ export function walkInstances(
               view = { ...state.base };
               state.releases.set(record.release, view);
             }
-            update(view, pos, index, place, record, state.mode);
+            update(view, pos, index, id, b, j, s, record, state.mode);
           }
         }
       }
     }
   }
 
+  const coverage = new Map<string, { instances: number; scheduled: Map<string, number> }>();
   for (const byTarget of states.values()) {
     for (const state of byTarget.values()) {
       let entry = coverage.get(state.mode);

@@ -5,9 +5,25 @@ import { failed, ok, type Result } from '../problems/problem';
  * Parses YAML (JSON is YAML too). The core schema keeps `2026-01-01` a string rather than a date;
  * a bare `1.10` still becomes a number, which the version rule then reports.
  */
-export function parseDocument(text: string, file: string): Result<unknown> {
-  if (/^\s*[{[]/.test(text)) {
-    // JSON is YAML, but JSON.parse is an order of magnitude faster on large inventories and plans.
+export interface ParseOptions {
+  /**
+   * Above this many characters a JSON document is read with JSON.parse (a 200 MB plan file takes
+   * seconds in the YAML parser). JSON.parse keeps the last of a duplicated key silently, so inputs
+   * people write keep the YAML parser, which rejects duplicates.
+   */
+  readonly jsonFastPathAbove?: number;
+}
+
+export function parseDocument(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): Result<unknown> {
+  if (
+    options.jsonFastPathAbove !== undefined &&
+    text.length > options.jsonFastPathAbove &&
+    /^\s*[{[]/.test(text)
+  ) {
     try {
       return ok(JSON.parse(text));
     } catch {

@@ -88,6 +88,9 @@ const PLAN_SCHEMA = {
   },
 } as const;
 
+/** Plans larger than this (machine-written, 100k+ tasks) are read with JSON.parse. */
+const PLAN_JSON_FAST_PATH = 16 * 1024 * 1024;
+
 type RawTask = Partial<TaskRecord> & Pick<TaskRecord, 'host' | 'target' | 'action' | 'phase'>;
 interface RawPlan {
   format: string;
@@ -107,7 +110,10 @@ interface RawPlan {
  * defaults; whether the plan obeys the plan rules is `checkPlan`'s question, not this one's.
  */
 export function readPlan(source: unknown, file: string): Result<Plan> {
-  const parsed = typeof source === 'string' ? parseDocument(source, file) : ok(source);
+  const parsed =
+    typeof source === 'string'
+      ? parseDocument(source, file, { jsonFastPathAbove: PLAN_JSON_FAST_PATH })
+      : ok(source);
   if (!parsed.ok) return parsed;
   const problems = checkStructure(parsed.value, PLAN_SCHEMA, file);
   if (problems.length) return failed(problems);

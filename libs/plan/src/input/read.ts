@@ -22,6 +22,10 @@ function list(value: OneOrMany): string[] {
   return typeof value === 'string' ? [value] : value;
 }
 
+function listRecord(value: Record<string, OneOrMany>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, list(v)]));
+}
+
 function groupFilter(value: unknown): Record<string, string[]> | undefined {
   if (value === undefined) return undefined;
   const out: Record<string, string[]> = {};
@@ -99,7 +103,7 @@ function where(raw: Raw | undefined): Where | undefined {
 
 function phase(raw: Raw, index: number): Phase {
   const actions =
-    raw.actions !== undefined ? (raw.actions as string[]) : list(raw.action as OneOrMany);
+    raw.actions !== undefined ? list(raw.actions as OneOrMany) : list(raw.action as OneOrMany);
   const name = (raw.name as string | undefined) ?? actions[0] ?? `phases[${index}]`;
   const whenRaw = raw.when as Raw | undefined;
   const when = whenRaw && {
@@ -128,7 +132,13 @@ function phase(raw: Raw, index: number): Phase {
     scope: 'host',
     actions,
     ...(raw.where !== undefined ? { where: where(raw.where as Raw) } : {}),
-    ...(raw.order !== undefined ? { order: (raw.order as OneOrMany[]).map(list) } : {}),
+    ...(raw.order !== undefined
+      ? {
+          order: (typeof raw.order === 'string' ? [raw.order] : (raw.order as OneOrMany[])).map(
+            list,
+          ),
+        }
+      : {}),
     ...(after !== undefined
       ? { after: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, list(v)])) }
       : {}),
@@ -153,9 +163,9 @@ export function readLogicBook(source: unknown, file: string): Result<LogicBook> 
   const invariants = (raw.invariants as Raw | undefined) ?? {};
   return ok({
     name: (raw.name as string | undefined) ?? 'logic-book',
-    modes: { ...(raw.modes as Record<string, string[]>) },
+    modes: listRecord(raw.modes as Record<string, OneOrMany>),
     undo: { ...((raw.undo as Record<string, string> | undefined) ?? {}) },
-    commands: { ...((raw.commands as Record<string, string[]> | undefined) ?? {}) },
+    commands: listRecord((raw.commands as Record<string, OneOrMany> | undefined) ?? {}),
     invariants: { odd: list(invariants.odd as OneOrMany) },
     phases: (raw.phases as Raw[]).map(phase),
   });

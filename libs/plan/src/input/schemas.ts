@@ -11,9 +11,19 @@ const TEXT = { type: 'string', minLength: 1 } as const;
 const VERSION = { type: 'string', minLength: 1, errorCode: 'INPUT.VERSION_NOT_STRING' } as const;
 const POSITIVE = { type: 'integer', minimum: 1 } as const;
 
-/** A list, or a single item written without brackets. */
-function listOf(item: object) {
-  return { type: ['array', 'string'], items: item } as const;
+/**
+ * A list, or a single item written without brackets. The item's string rules (pattern, length)
+ * are repeated at the top level so the single-string form is checked as strictly as a list item.
+ */
+function listOf(item: { pattern?: string; minLength?: number; nameKind?: string }) {
+  const { pattern, minLength, nameKind } = item;
+  return {
+    type: ['array', 'string'],
+    items: item,
+    ...(pattern !== undefined ? { pattern } : {}),
+    ...(minLength !== undefined ? { minLength } : {}),
+    ...(nameKind !== undefined ? { nameKind } : {}),
+  } as const;
 }
 
 const NODE = {
@@ -24,7 +34,7 @@ const NODE = {
     id: NODE_ID,
     address: TEXT,
     roles: listOf(TEXT),
-    groups: { type: 'object', additionalProperties: TEXT },
+    groups: { type: 'object', propertyNames: TEXT, additionalProperties: TEXT },
     components: {
       type: 'array',
       items: {
@@ -37,7 +47,11 @@ const NODE = {
   },
 } as const;
 
-const GROUP_FILTER = { type: 'object', additionalProperties: listOf(TEXT) } as const;
+const GROUP_FILTER = {
+  type: 'object',
+  propertyNames: TEXT,
+  additionalProperties: listOf(TEXT),
+} as const;
 
 export const INVENTORY_SCHEMA = {
   type: 'object',
@@ -89,7 +103,7 @@ const PHASE = {
   properties: {
     name: LABEL,
     action: NAME,
-    actions: { type: 'array', minItems: 1, items: NAME },
+    actions: { ...listOf(NAME), minItems: 1 },
     where: {
       type: 'object',
       additionalProperties: false,
@@ -100,7 +114,7 @@ const PHASE = {
         groups: GROUP_FILTER,
       },
     },
-    order: { type: 'array', minItems: 1, items: listOf(NAME) },
+    order: { ...listOf(listOf(NAME)), minItems: 1 },
     after: { type: 'object', propertyNames: NAME, additionalProperties: listOf(NAME) },
     split: {
       type: 'object',
@@ -135,13 +149,13 @@ export const LOGIC_BOOK_SCHEMA = {
     modes: {
       type: 'object',
       propertyNames: LABEL,
-      additionalProperties: { type: 'array', minItems: 1, items: NAME },
+      additionalProperties: { ...listOf(NAME), minItems: 1 },
     },
     undo: { type: 'object', propertyNames: NAME, additionalProperties: NAME },
     commands: {
       type: 'object',
       propertyNames: LABEL,
-      additionalProperties: { type: 'array', minItems: 1, items: LABEL },
+      additionalProperties: { ...listOf(LABEL), minItems: 1 },
     },
     invariants: {
       type: 'object',

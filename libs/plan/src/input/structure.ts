@@ -84,7 +84,7 @@ function toProblem(error: ErrorObject, file: string): Problem | null {
         code,
         path,
         code === 'INPUT.VERSION_NOT_STRING'
-          ? `${what}: got ${typeName(error.data)}; quote it, e.g. "${String(error.data)}"`
+          ? `${what}, but YAML read ${typeName(error.data)}; quote it exactly as written (a bare 1.10 reads as 1.1), e.g. "${String(error.data)}"`
           : `${what} ${expected(error.params.type)}, got ${typeName(error.data)}`,
       );
     }

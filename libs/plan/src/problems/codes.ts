@@ -21,6 +21,8 @@ export const PROBLEM_CODES = {
   'DESCRIPTOR.REMOVE_MISSING': 'a node to remove does not exist',
   'DESCRIPTOR.DUPLICATE_MEMBERSHIP':
     'a node is added twice, removed twice, or both added and removed',
+  'DESCRIPTOR.UNKNOWN_NODE':
+    "a package's targets name a node that is neither in the inventory nor added",
   'DESCRIPTOR.DUPLICATE_RELEASE': 'a release is listed twice',
   'LOGIC.DUPLICATE_PHASE': 'two phases share one name',
   'LOGIC.DUPLICATE_ACTION': 'an action is listed twice in one mode or one phase',

@@ -3,7 +3,13 @@ import { checkStructure } from '../input/structure';
 import type { SliceCommand } from '../model/plan';
 import { failed, ok, type Result } from '../problems/problem';
 
-const NAMES = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+/** A list of names, or one name without brackets. */
+const NAMES = {
+  type: ['array', 'string'],
+  minLength: 1,
+  items: { type: 'string', minLength: 1 },
+} as const;
+const LIST_KEYS = ['phases', 'instances', 'hosts', 'components', 'actions', 'roles'] as const;
 
 export const SLICE_COMMAND_SCHEMA = {
   type: 'object',
@@ -23,7 +29,7 @@ export const SLICE_COMMAND_SCHEMA = {
       required: ['phase', 'hosts'],
       properties: {
         phase: { type: 'string', minLength: 1 },
-        hosts: { type: 'array', items: NAMES },
+        hosts: { type: 'array', items: { type: 'array', items: { type: 'string', minLength: 1 } } },
       },
     },
   },
@@ -34,7 +40,10 @@ export function readSliceCommand(source: unknown, file: string): Result<SliceCom
   const parsed = typeof source === 'string' ? parseDocument(source, file) : ok(source);
   if (!parsed.ok) return parsed;
   const problems = checkStructure(parsed.value, SLICE_COMMAND_SCHEMA, file);
-  return problems.length ? failed(problems) : ok(parsed.value as SliceCommand);
+  if (problems.length) return failed(problems);
+  const command: Record<string, unknown> = { ...(parsed.value as Record<string, unknown>) };
+  for (const key of LIST_KEYS) if (typeof command[key] === 'string') command[key] = [command[key]];
+  return ok(command as SliceCommand);
 }
 
 /**

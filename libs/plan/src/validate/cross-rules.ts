@@ -1,6 +1,6 @@
 import { matchesHost } from '../compile/selector';
 import type { HostPhase, NodeSpec } from '../model/inputs';
-import type { Problem } from '../problems/problem';
+import { joinPath, type Problem } from '../problems/problem';
 import { quoteList, type Inputs, type Rule } from './rule';
 
 /** Every mode a package names exists, and so do `install`/`uninstall` when membership changes. */
@@ -153,12 +153,32 @@ export const phaseReferencesExist: Rule<Inputs> = (inputs, files) => {
     check('nodes', host.where?.nodes, (j) => `${base}.where.nodes[${j}]`);
     host.order?.forEach((item, i) => check('components', item, () => `${base}.order[${i}]`));
     for (const [component, predecessors] of Object.entries(host.after ?? {})) {
-      check('components', [component], () => `${base}.after.${component}`);
-      check('components', predecessors, (j) => `${base}.after.${component}[${j}]`);
+      const at = joinPath(`${base}.after`, component);
+      check('components', [component], () => at);
+      check('components', predecessors, (j) => `${at}[${j}]`);
     }
   }
   check('roles', inputs.logicBook.invariants.odd, (j) => `invariants.odd[${j}]`);
   return problems;
+};
+
+/** A package's `targets.nodes` names nodes that exist: a typo would silently give hosts another version. */
+export const packageTargetsExist: Rule<Inputs> = ({ inventory, descriptor }, files) => {
+  const nodes = new Set([...inventory.nodes, ...descriptor.nodes.add].map((n) => n.id));
+  return descriptor.packages.flatMap((p, i) =>
+    (p.targets?.nodes ?? []).flatMap((node, j) =>
+      nodes.has(node)
+        ? []
+        : [
+            {
+              code: 'DESCRIPTOR.UNKNOWN_NODE' as const,
+              file: files.descriptor,
+              path: `packages[${i}].targets.nodes[${j}]`,
+              message: `node ${JSON.stringify(node)} is not in the inventory or the added nodes`,
+            },
+          ],
+    ),
+  );
 };
 
 /** After membership changes, every role under `invariants.odd` has an odd number of hosts (quorum). */
@@ -189,5 +209,6 @@ export const CROSS_RULES: readonly Rule<Inputs>[] = [
   membershipFitsInventory,
   targetedPackagesDoNotOverlap,
   phaseReferencesExist,
+  packageTargetsExist,
   oddRolesStayOdd,
 ];

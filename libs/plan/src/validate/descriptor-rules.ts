@@ -1,6 +1,6 @@
 import type { Descriptor } from '../model/inputs';
 import type { Problem } from '../problems/problem';
-import { duplicateComponents } from './inventory-rules';
+import { duplicateComponents, reservedNodeIds } from './inventory-rules';
 import { groupBy, type Rule } from './rule';
 
 /** Releases of a fast-forward path are distinct. */
@@ -46,7 +46,10 @@ export const distinctMembershipChanges: Rule<Descriptor> = (descriptor, files) =
       );
     }
   });
-  return problems.concat(duplicateComponents(descriptor.nodes.add, files.descriptor, 'nodes.add'));
+  return problems.concat(
+    duplicateComponents(descriptor.nodes.add, files.descriptor, 'nodes.add'),
+    reservedNodeIds(descriptor.nodes.add, files.descriptor, 'nodes.add'),
+  );
 };
 
 /** At most one package without `targets` per component: it is the default for the other hosts. */

@@ -1,4 +1,5 @@
 import type { Inventory, NodeSpec } from '../model/inputs';
+import { GLOBAL_HOST } from '../model/plan';
 import type { Problem } from '../problems/problem';
 import { groupBy, type Rule } from './rule';
 
@@ -44,4 +45,27 @@ export function duplicateComponents(
 export const uniqueComponentsPerNode: Rule<Inventory> = (inventory, files) =>
   duplicateComponents(inventory.nodes, files.inventory, 'nodes');
 
-export const INVENTORY_RULES: readonly Rule<Inventory>[] = [uniqueNodeIds, uniqueComponentsPerNode];
+/** `upg-server` is the pseudo-host of global tasks; a node of that name would be mistaken for it. */
+export function reservedNodeIds(nodes: readonly NodeSpec[], file: string, base: string): Problem[] {
+  return nodes.flatMap((node, i) =>
+    node.id === GLOBAL_HOST
+      ? [
+          {
+            code: 'INPUT.BAD_NAME' as const,
+            file,
+            path: `${base}[${i}].id`,
+            message: `${JSON.stringify(GLOBAL_HOST)} is reserved for global tasks; give the node another id`,
+          },
+        ]
+      : [],
+  );
+}
+
+export const reservedNodeId: Rule<Inventory> = (inventory, files) =>
+  reservedNodeIds(inventory.nodes, files.inventory, 'nodes');
+
+export const INVENTORY_RULES: readonly Rule<Inventory>[] = [
+  uniqueNodeIds,
+  uniqueComponentsPerNode,
+  reservedNodeId,
+];

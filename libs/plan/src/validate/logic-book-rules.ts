@@ -1,6 +1,6 @@
 import type { HostPhase, LogicBook, Phase } from '../model/inputs';
 import type { ProblemCode } from '../problems/codes';
-import type { Problem } from '../problems/problem';
+import { joinPath, type Problem } from '../problems/problem';
 import { groupBy, quoteList, type Rule } from './rule';
 
 const GLOBAL_PHASE_KEYS = new Set(['name', 'scope', 'target', 'action', 'per_release', 'when']);
@@ -127,7 +127,7 @@ export const commandsNameKnownPhases: Rule<LogicBook> = (book, files) => {
         : [
             at(
               'LOGIC.UNKNOWN_PHASE',
-              `commands.${command}[${j}]`,
+              `${joinPath('commands', command)}[${j}]`,
               `command ${JSON.stringify(command)} names phase ${JSON.stringify(name)}, which does not exist (phases: ${quoteList(names)})`,
             ),
           ],
@@ -211,7 +211,7 @@ export const afterIsAcyclic: Rule<LogicBook> = (book, files) => {
       : findCycles(phase.after).map((cycle) =>
           at(
             'LOGIC.CYCLE',
-            `phases[${phase.index}].after.${cycle[0]}`,
+            joinPath(`phases[${phase.index}].after`, cycle[0]),
             `cycle in \`after\`: ${[...cycle, cycle[0]].join(' after ')}`,
           ),
         ),
@@ -269,8 +269,8 @@ export const actionsListedOnce: Rule<LogicBook> = (book, files) => {
         problems.push(
           at(
             'LOGIC.DUPLICATE_ACTION',
-            `modes.${mode}[${index}]`,
-            `action ${JSON.stringify(action)} is already at modes.${mode}[${indices[0]}]`,
+            `${joinPath('modes', mode)}[${index}]`,
+            `action ${JSON.stringify(action)} is already at ${joinPath('modes', mode)}[${indices[0]}]`,
           ),
         );
       }

@@ -11,10 +11,23 @@ import type { Inputs } from './rule';
  * (not just the first).
  */
 export function validateInputs(inputs: Inputs, files: InputFiles): Problem[] {
+  return [...validateEach(inputs, files), ...CROSS_RULES.flatMap((rule) => rule(inputs, files))];
+}
+
+/**
+ * The rules of each file on its own, for whichever files could be read: a syntax error in one
+ * file must not hide the problems of the others.
+ */
+export function validateEach(inputs: Partial<Inputs>, files: InputFiles): Problem[] {
   return [
-    ...INVENTORY_RULES.flatMap((rule) => rule(inputs.inventory, files)),
-    ...DESCRIPTOR_RULES.flatMap((rule) => rule(inputs.descriptor, files)),
-    ...LOGIC_BOOK_RULES.flatMap((rule) => rule(inputs.logicBook, files)),
-    ...CROSS_RULES.flatMap((rule) => rule(inputs, files)),
+    ...(inputs.inventory
+      ? INVENTORY_RULES.flatMap((rule) => rule(inputs.inventory as Inputs['inventory'], files))
+      : []),
+    ...(inputs.descriptor
+      ? DESCRIPTOR_RULES.flatMap((rule) => rule(inputs.descriptor as Inputs['descriptor'], files))
+      : []),
+    ...(inputs.logicBook
+      ? LOGIC_BOOK_RULES.flatMap((rule) => rule(inputs.logicBook as Inputs['logicBook'], files))
+      : []),
   ];
 }

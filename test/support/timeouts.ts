@@ -1,0 +1,2 @@
+// Integration tests start services and wait for real runs to finish: give them room.
+jest.setTimeout(180_000);
