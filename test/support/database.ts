@@ -10,7 +10,9 @@ function withDatabase(url: string, name: string): string {
 }
 
 /** A fresh database (migrated) for one test file, dropped again by `drop()`. */
-export async function freshDatabase(label: string): Promise<{ url: string; dataSource: DataSource; drop: () => Promise<void> }> {
+export async function freshDatabase(
+  label: string,
+): Promise<{ url: string; dataSource: DataSource; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL as string;
   const name = `ferry_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
   const url = withDatabase(base, name);

@@ -1,5 +1,6 @@
 /** Stops containers started by globalSetup (nothing to do for services that were already running). */
 export default async function globalTeardown(): Promise<void> {
-  const services = (globalThis as { __ferryServices?: { stop: () => Promise<void> } }).__ferryServices;
+  const services = (globalThis as { __ferryServices?: { stop: () => Promise<void> } })
+    .__ferryServices;
   await services?.stop();
 }

@@ -23,7 +23,10 @@ async function natsReachable(url: string): Promise<boolean> {
 async function postgresReachable(url: string): Promise<boolean> {
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
-  const client = new Client({ connectionString: maintenance.toString(), connectionTimeoutMillis: 2000 });
+  const client = new Client({
+    connectionString: maintenance.toString(),
+    connectionTimeoutMillis: 2000,
+  });
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -58,7 +61,10 @@ export interface TestServices {
 export async function provideServices(): Promise<TestServices> {
   const natsUrl = process.env.NATS_URL || DEFAULT_NATS;
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE;
-  const [natsOk, pgOk] = await Promise.all([natsReachable(natsUrl), postgresReachable(databaseUrl)]);
+  const [natsOk, pgOk] = await Promise.all([
+    natsReachable(natsUrl),
+    postgresReachable(databaseUrl),
+  ]);
   if (natsOk && pgOk) return { natsUrl, databaseUrl, stop: async () => undefined };
 
   if (dockerEngineAvailable()) {
@@ -67,21 +73,35 @@ export async function provideServices(): Promise<TestServices> {
     let nats = natsUrl;
     let database = databaseUrl;
     if (!natsOk) {
-      const c = await new GenericContainer('nats:2.10').withCommand(['-js']).withExposedPorts(4222).withWaitStrategy(Wait.forLogMessage(/Server is ready/)).start();
+      const c = await new GenericContainer('nats:2.10')
+        .withCommand(['-js'])
+        .withExposedPorts(4222)
+        .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+        .start();
       started.push(c);
       nats = `nats://${c.getHost()}:${c.getMappedPort(4222)}`;
     }
     if (!pgOk) {
-      const c = await new GenericContainer('postgres:16').withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' }).withExposedPorts(5432).withWaitStrategy(Wait.forLogMessage(/ready to accept connections/, 2)).start();
+      const c = await new GenericContainer('postgres:16')
+        .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
+        .withExposedPorts(5432)
+        .withWaitStrategy(Wait.forLogMessage(/ready to accept connections/, 2))
+        .start();
       started.push(c);
       database = `postgres://postgres@${c.getHost()}:${c.getMappedPort(5432)}/ferry`;
     }
-    return { natsUrl: nats, databaseUrl: database, stop: async () => void (await Promise.all(started.map((c) => c.stop()))) };
+    return {
+      natsUrl: nats,
+      databaseUrl: database,
+      stop: async () => void (await Promise.all(started.map((c) => c.stop()))),
+    };
   }
 
   const missing = [
     natsOk ? null : `NATS with JetStream at ${natsUrl} (start: nats-server -js, or set NATS_URL)`,
     pgOk ? null : `PostgreSQL at ${databaseUrl} (start PostgreSQL 15+, or set DATABASE_URL)`,
   ].filter(Boolean);
-  throw new Error(`Integration tests need real services and found none for: ${missing.join('; ')}. No Docker engine is available for testcontainers either.`);
+  throw new Error(
+    `Integration tests need real services and found none for: ${missing.join('; ')}. No Docker engine is available for testcontainers either.`,
+  );
 }

@@ -1,0 +1,7 @@
+/** Shared service plumbing: environment, logging, NATS messaging, module and bootstrap. */
+export * from './env/env';
+export * from './logging/logger';
+export * from './nats/messaging';
+export * from './platform.module';
+export * from './lifecycle/bootstrap';
+export * from './nats/status-stream';

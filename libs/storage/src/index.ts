@@ -1,0 +1,8 @@
+/** Ferry's PostgreSQL storage: entities, migrations, and the repositories that hold all SQL. */
+export * from './database/database-url';
+export * from './database/ensure-database';
+export * from './database/data-source';
+export * from './entities';
+export * from './migrations';
+export * from './repositories/plan.repository';
+export * from './repositories/run.repository';
