@@ -59,7 +59,7 @@ export class PlatformModule {
         inject: [FERRY_ENV],
       },
     ];
-    const exports: (symbol | typeof Messaging | typeof DataSource)[] = [
+    const exported: (symbol | typeof Messaging | typeof DataSource)[] = [
       SERVICE_NAME,
       FERRY_ENV,
       LOGGER,
@@ -71,7 +71,7 @@ export class PlatformModule {
           new Messaging(await connectNats(env.NATS_URL, `ferry-${options.service}`), logger),
         inject: [FERRY_ENV, LOGGER],
       });
-      exports.push(Messaging);
+      exported.push(Messaging);
     }
     if (options.storage) {
       providers.push({
@@ -84,7 +84,7 @@ export class PlatformModule {
           }),
         inject: [FERRY_ENV],
       });
-      exports.push(DataSource);
+      exported.push(DataSource);
     }
     providers.push({
       provide: PlatformShutdown,
@@ -92,6 +92,6 @@ export class PlatformModule {
         new PlatformShutdown(logger, messaging ?? null, dataSource ?? null),
       inject: [LOGGER, { token: Messaging, optional: true }, { token: DataSource, optional: true }],
     });
-    return { module: PlatformModule, providers, exports };
+    return { module: PlatformModule, providers, exports: exported };
   }
 }

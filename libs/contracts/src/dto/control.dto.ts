@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional } from 'class-validator';
 import type { ErrorBody } from '../errors/error-codes';
 import { RUN_STATES, RunState } from '../enums/run-state';
-import { Count, Flag, OptionalText, Text } from './decorators';
+import { Count, Flag, OptionalText, Text, TextList } from './decorators';
 
 /** Replies of every request/reply service: `ok` with a value, or an error body. */
 export interface Reply<T> {
@@ -33,7 +33,7 @@ export class SliceRequestDto {
   @ApiProperty({ description: 'slicing command (logic-book.md, "Slicing")' })
   @IsObject()
   command!: Record<string, unknown>;
-  @OptionalText('run id: done tasks are looked up in earlier runs of the same project')
+  @OptionalText('project id: the plan must belong to it')
   project?: string;
 }
 
@@ -60,6 +60,20 @@ export class TaskControlDto {
   @Text('run id') run!: string;
   @Text('task id') task!: string;
   @OptionalText('who asked') actor?: string;
+}
+
+/** ferry.run.undo: one succeeded task, or (without `task`) every succeeded task of the run. */
+export class UndoRequestDto {
+  @Text('run id') run!: string;
+  @OptionalText('task id; absent: undo the whole run') task?: string;
+  @OptionalText('who asked') actor?: string;
+}
+
+export class UndoReplyDto {
+  @Count('tasks whose undo action runs now') undoing!: number;
+  @TextList('those tasks, in the order they are undone') tasks!: string[];
+  @TextList('succeeded tasks without an undo action: reported, not silently passed')
+  withoutUndo!: string[];
 }
 
 export class TaskControlReplyDto {

@@ -14,7 +14,9 @@ export class TaskSpecDto {
   @NullableText('release of a fast-forward step') release!: string | null;
   @TextList('packages of the instance') rpms!: string[];
   @Count('seconds before SIGTERM', 1) timeout_s!: number;
-  @OptionalFlag('this execution undoes the task (FERRY_TASK is <task>~undo, from/to swapped)')
+  @OptionalFlag(
+    'this execution undoes the task: FERRY_TASK is <task>~undo; action, from and to are those of the undo (the dispatcher swapped from/to)',
+  )
   undo?: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsArray, IsIn, IsInt, IsObject } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsObject, IsOptional } from 'class-validator';
+import { RUN_STATES, RunState } from '../enums/run-state';
 import { TASK_STATES, TaskState } from '../enums/task-state';
 import { Count, Nested, Text, Time } from './decorators';
 
@@ -22,4 +23,21 @@ export class ProgressDto {
   @IsArray()
   @IsInt({ each: true })
   batchesEnded!: number[];
+
+  @ApiProperty({
+    enum: RUN_STATES,
+    required: false,
+    description: 'the run entered this state (published by the dispatcher)',
+  })
+  @IsOptional()
+  @IsIn(RUN_STATES)
+  state?: RunState;
+
+  @ApiProperty({
+    required: false,
+    description: 'the batch the run is on now (published by the dispatcher)',
+  })
+  @IsOptional()
+  @IsInt()
+  batch?: number;
 }

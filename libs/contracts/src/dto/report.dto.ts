@@ -33,16 +33,16 @@ export class ReportBatchDto {
   @Nested(() => TaskReportDto, 'reports', true) reports!: TaskReportDto[];
 }
 
+export class RunningTaskDto {
+  @Text('run id') run!: string;
+  @Text('task id') task!: string;
+  @Count('attempt', 1) attempt!: number;
+}
+
 /** ferry.node.<host>.heartbeat */
 export class HeartbeatDto {
   @Text('host') host!: string;
   @Text('executor id') executor!: string;
   @Nested(() => RunningTaskDto, 'tasks running now', true) running!: RunningTaskDto[];
   @Time('sent at') at!: string;
-}
-
-export class RunningTaskDto {
-  @Text('run id') run!: string;
-  @Text('task id') task!: string;
-  @Count('attempt', 1) attempt!: number;
 }

@@ -58,7 +58,7 @@ const VERSION = /^[A-Za-z0-9._~+:-]+$/;
 const MODE = /^[A-Za-z0-9._-]+$/;
 
 /** True when `s` names a simulated cluster rather than a file or an HTTP inventory. */
-export function isSimUrl(s: unknown): s is string {
+export function isSimUrl(s: unknown): boolean {
   return typeof s === 'string' && /^sim:\/\//i.test(s);
 }
 
