@@ -16,6 +16,8 @@ export class RunEntity {
   @Column('integer', { name: 'batch_total' }) batchTotal!: number;
   @Column('integer', { name: 'task_total' }) taskTotal!: number;
   @Column('text', { nullable: true }) reason!: string | null;
+  /** A transition asked for by an operator, carried out by whichever dispatcher owns the run. */
+  @Column('text', { nullable: true }) control!: 'pause' | 'cancel' | null;
   @Column('text', { nullable: true }) owner!: string | null;
   @Column('timestamptz', { name: 'owner_seen_at', nullable: true }) ownerSeenAt!: Date | null;
   @Column('text', { name: 'created_by' }) createdBy!: string;

@@ -101,6 +101,7 @@ export class InitialSchema1763700000000 implements MigrationInterface {
       batch_total integer NOT NULL,
       task_total integer NOT NULL,
       reason text,
+      control text CHECK (control IN ('pause', 'cancel')),
       owner text,
       owner_seen_at timestamptz,
       created_by text NOT NULL,

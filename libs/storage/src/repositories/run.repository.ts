@@ -139,12 +139,39 @@ export class RunRepository {
       });
   }
 
+  /** Asks the owner of a running run to pause or cancel it (it polls this). */
+  async requestControl(runId: string, control: 'pause' | 'cancel' | null): Promise<void> {
+    await this.dataSource.query(`UPDATE runs SET control = $2 WHERE id = $1`, [runId, control]);
+  }
+
+  async control(runId: string): Promise<'pause' | 'cancel' | null> {
+    const [row] = (await this.dataSource.query(`SELECT control FROM runs WHERE id = $1`, [
+      runId,
+    ])) as { control: 'pause' | 'cancel' | null }[];
+    return row?.control ?? null;
+  }
+
+  /** Inventory and descriptor of the snapshot a run's plan was compiled from (packages of each instance). */
+  async snapshotOfRun(runId: string): Promise<{ inventory: unknown; descriptor: unknown } | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT s.inventory, s.descriptor FROM runs r JOIN plans p ON p.id = r.global_plan_id JOIN snapshots s ON s.id = p.snapshot_id WHERE r.id = $1`,
+      [runId],
+    )) as { inventory: unknown; descriptor: unknown }[];
+    return row ?? null;
+  }
+
   async releaseLocks(runId: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM instance_locks WHERE run_id = $1`, [runId]);
   }
 
   async get(id: string): Promise<RunEntity | null> {
     return this.dataSource.getRepository(RunEntity).findOneBy({ id });
+  }
+
+  async ofProject(projectId: string, limit = 100): Promise<RunEntity[]> {
+    return this.dataSource
+      .getRepository(RunEntity)
+      .find({ where: { projectId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
   async batches(runId: string): Promise<RunBatchEntity[]> {
@@ -319,6 +346,172 @@ export class RunRepository {
     });
   }
 
+  /** The next attempt number of a task: retries and undos both add one. */
+  async nextAttempts(runId: string, taskIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = (await this.dataSource.query(
+      `SELECT rt.task_id, greatest(rt.attempt, coalesce(max(ta.attempt), 0)) + 1 AS next
+         FROM run_tasks rt LEFT JOIN task_attempts ta ON ta.run_id = rt.run_id AND ta.task_id = rt.task_id
+        WHERE rt.run_id = $1 AND rt.task_id = ANY($2::text[])
+        GROUP BY rt.task_id, rt.attempt`,
+      [runId, taskIds],
+    )) as { task_id: string; next: number }[];
+    return new Map(rows.map((r) => [r.task_id, Number(r.next)]));
+  }
+
+  /**
+   * A new attempt of failed tasks (retry): the one backward move of a task state, made explicitly
+   * by the dispatcher, never by a report. Returns the tasks that were reset.
+   */
+  async newAttempts(runId: string, attempts: ReadonlyMap<string, number>): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `UPDATE run_tasks rt SET attempt = u.attempt, state = 'pending', updated_at = now()
+         FROM unnest($2::text[], $3::int[]) AS u(task_id, attempt)
+        WHERE rt.run_id = $1 AND rt.task_id = u.task_id AND rt.state IN ${FAILED}
+        RETURNING rt.task_id`,
+      [runId, [...attempts.keys()], [...attempts.values()]],
+    )) as [{ task_id: string }[], number];
+    return rows[0].map((r) => r.task_id);
+  }
+
+  /**
+   * Resuming a failed or cancelled run: the tasks it never ran become pending again and the run
+   * continues at the first batch that still has work. Returns that batch.
+   */
+  async reopen(runId: string): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE run_tasks SET state = 'pending', updated_at = now() WHERE run_id = $1 AND state = 'skipped'`,
+        [runId],
+      );
+      const [row] = (await m.query(
+        `SELECT min(batch) AS batch FROM run_tasks WHERE run_id = $1 AND state NOT IN ('succeeded', 'undone')`,
+        [runId],
+      )) as { batch: number | null }[];
+      const batch = row.batch ?? 0;
+      await m.query(`UPDATE run_batches SET ended_at = NULL WHERE run_id = $1 AND batch >= $2`, [
+        runId,
+        batch,
+      ]);
+      await m.query(`UPDATE runs SET batch_index = $2, ended_at = NULL WHERE id = $1`, [
+        runId,
+        batch,
+      ]);
+      return batch;
+    });
+  }
+
+  /** Takes the locks of some instances of a run (a retry or undo after the run ended). */
+  async lockSome(
+    runId: string,
+    instances: readonly { host: string; target: string }[],
+  ): Promise<string[]> {
+    return this.dataSource
+      .transaction(async (m) => {
+        await m.query(
+          `INSERT INTO instance_locks (host, component, run_id) SELECT DISTINCT u.host, u.target, $1::uuid FROM unnest($2::text[], $3::text[]) AS u(host, target)
+           ON CONFLICT (host, component) DO NOTHING`,
+          [runId, instances.map((i) => i.host), instances.map((i) => i.target)],
+        );
+        const rows = (await m.query(
+          `SELECT DISTINCT l.host || '/' || l.component AS instance FROM unnest($2::text[], $3::text[]) AS u(host, target)
+             JOIN instance_locks l ON l.host = u.host AND l.component = u.target WHERE l.run_id <> $1 ORDER BY 1`,
+          [runId, instances.map((i) => i.host), instances.map((i) => i.target)],
+        )) as { instance: string }[];
+        if (rows.length) throw new LockConflict(rows.map((r) => r.instance));
+        return [];
+      })
+      .catch((e: unknown) => {
+        if (e instanceof LockConflict) return e.conflicts;
+        throw e;
+      });
+  }
+
+  /** How many of these tasks are not terminal yet. */
+  async openAmong(runId: string, taskIds: readonly string[]): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS open FROM run_tasks WHERE run_id = $1 AND task_id = ANY($2::text[]) AND state NOT IN ${TERMINAL}`,
+      [runId, taskIds],
+    )) as { open: number }[];
+    return row.open;
+  }
+
+  /** Succeeded tasks of a run in mission order, with the action that reverses each (null: none). */
+  async succeededTasks(runId: string): Promise<(BatchTaskRow & { batch: number })[]> {
+    return (await this.dataSource.query(
+      `SELECT rt.task_id AS task, rt.host, rt.stage, rt.batch, rt.state, rt.attempt, pt.target, pt.action, pt.mode,
+              pt.from_version AS "from", pt.to_version AS "to", pt.release, pt.undo
+         FROM runs r JOIN run_tasks rt ON rt.run_id = r.id JOIN plan_tasks pt ON pt.plan_id = r.plan_id AND pt.task_id = rt.task_id
+        WHERE r.id = $1 AND rt.state = 'succeeded'
+        ORDER BY rt.position`,
+      [runId],
+    )) as (BatchTaskRow & { batch: number })[];
+  }
+
+  /** Undo executions are attempts of their own (undo = true), registered before they are sent. */
+  async registerUndo(
+    runId: string,
+    attempts: readonly { task: string; host: string; attempt: number }[],
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO task_attempts (run_id, task_id, attempt, undo, host, state)
+       SELECT $1, u.task_id, u.attempt, true, u.host, 'sent' FROM unnest($2::text[], $3::text[], $4::int[]) AS u(task_id, host, attempt)
+       ON CONFLICT (run_id, task_id, attempt) DO NOTHING`,
+      [
+        runId,
+        attempts.map((a) => a.task),
+        attempts.map((a) => a.host),
+        attempts.map((a) => a.attempt),
+      ],
+    );
+  }
+
+  /** States of undo attempts (terminal or not), to know when an undo batch has ended and how. */
+  async undoStates(
+    runId: string,
+    attempts: readonly { task: string; attempt: number }[],
+  ): Promise<Map<string, string>> {
+    const rows = (await this.dataSource.query(
+      `SELECT ta.task_id, ta.state FROM unnest($2::text[], $3::int[]) AS u(task_id, attempt)
+         JOIN task_attempts ta ON ta.run_id = $1 AND ta.task_id = u.task_id AND ta.attempt = u.attempt AND ta.undo`,
+      [runId, attempts.map((a) => a.task), attempts.map((a) => a.attempt)],
+    )) as { task_id: string; state: string }[];
+    return new Map(rows.map((r) => [r.task_id, r.state]));
+  }
+
+  /** Undo attempts still sent or running whose node has been silent for `seconds`. */
+  async silentUndos(
+    runId: string,
+    attempts: readonly { task: string; attempt: number }[],
+    seconds: number,
+  ): Promise<{ task: string; host: string; attempt: number }[]> {
+    return (await this.dataSource.query(
+      `SELECT ta.task_id AS task, ta.host, ta.attempt FROM unnest($2::text[], $3::int[]) AS u(task_id, attempt)
+         JOIN task_attempts ta ON ta.run_id = $1 AND ta.task_id = u.task_id AND ta.attempt = u.attempt AND ta.undo
+         LEFT JOIN node_heartbeats h ON h.host = ta.host
+        WHERE ta.state IN ('sent', 'running') AND ta.updated_at < now() - make_interval(secs => $4)
+          AND (h.seen_at IS NULL OR h.seen_at < now() - make_interval(secs => $4))`,
+      [runId, attempts.map((a) => a.task), attempts.map((a) => a.attempt), seconds],
+    )) as { task: string; host: string; attempt: number }[];
+  }
+
+  /** Ends undo attempts that will never report: `lost` (silent node) or `skipped` (never sent). */
+  async endUndos(
+    runId: string,
+    attempts: readonly { task: string; attempt: number }[],
+    state: 'lost' | 'skipped',
+    reason: string,
+  ): Promise<string[]> {
+    if (!attempts.length) return [];
+    const rows = (await this.dataSource.query(
+      `UPDATE task_attempts ta SET state = $5, output = ta.output || $4, ended_at = now(), updated_at = now()
+         FROM unnest($2::text[], $3::int[]) AS u(task_id, attempt)
+        WHERE ta.run_id = $1 AND ta.task_id = u.task_id AND ta.attempt = u.attempt AND ta.undo AND ferry_state_rank(ta.state) < 3
+        RETURNING ta.task_id`,
+      [runId, attempts.map((a) => a.task), attempts.map((a) => a.attempt), reason, state],
+    )) as [{ task_id: string }[], number];
+    return rows[0].map((r) => r.task_id);
+  }
+
   /** How many tasks of a batch are not terminal yet (0: the batch has ended, persisted). */
   async openInBatch(runId: string, batch: number): Promise<number> {
     const [row] = (await this.dataSource.query(
@@ -328,18 +521,30 @@ export class RunRepository {
     return row.open;
   }
 
-  /** Tasks of a batch still sent or running whose node has been silent for `seconds` (no heartbeat, no state change). */
+  /**
+   * Tasks of a batch still sent or running whose job has stalled for `seconds` (guarantee 4): no
+   * task of the host's job changed state for that long, and the host either sent no heartbeat in
+   * that time or its latest heartbeat lists none of the job's tasks as running (a node that
+   * restarted and forgot the job still heartbeats, but not for these tasks).
+   */
   async silentTasks(
     runId: string,
     batch: number,
     seconds: number,
   ): Promise<{ task: string; host: string; attempt: number }[]> {
     return (await this.dataSource.query(
-      `SELECT rt.task_id AS task, rt.host, rt.attempt FROM run_tasks rt
+      `WITH jobs AS (
+         SELECT host, max(updated_at) AS last_change, array_agg(task_id) AS tasks
+           FROM run_tasks WHERE run_id = $1 AND batch = $2 GROUP BY host)
+       SELECT rt.task_id AS task, rt.host, rt.attempt
+         FROM run_tasks rt
+         JOIN jobs j ON j.host = rt.host
          LEFT JOIN node_heartbeats h ON h.host = rt.host
         WHERE rt.run_id = $1 AND rt.batch = $2 AND rt.state IN ('sent', 'running')
-          AND rt.updated_at < now() - make_interval(secs => $3)
-          AND (h.seen_at IS NULL OR h.seen_at < now() - make_interval(secs => $3))`,
+          AND j.last_change < now() - make_interval(secs => $3)
+          AND (h.seen_at IS NULL OR h.seen_at < now() - make_interval(secs => $3)
+               OR NOT EXISTS (SELECT 1 FROM jsonb_array_elements(h.running) e
+                               WHERE e->>'run' = $1::text AND e->>'task' = ANY(j.tasks)))`,
       [runId, batch, seconds],
     )) as { task: string; host: string; attempt: number }[];
   }
@@ -366,6 +571,59 @@ export class RunRepository {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
+  /** Tasks of a run (optionally in one state) with their latest attempt and its output tail. */
+  async taskAttempts(
+    runId: string,
+    state: string | null,
+    limit: number,
+  ): Promise<TaskAttemptView[]> {
+    return (await this.dataSource.query(
+      `SELECT rt.task_id AS task, rt.host, rt.target, rt.action, rt.batch, rt.state, rt.attempt,
+              ta.exit_code AS "exitCode", ta.started_at AS "startedAt", ta.ended_at AS "endedAt", coalesce(ta.output, '') AS output
+         FROM run_tasks rt
+         LEFT JOIN task_attempts ta ON ta.run_id = rt.run_id AND ta.task_id = rt.task_id AND ta.attempt = rt.attempt AND NOT ta.undo
+        WHERE rt.run_id = $1 AND ($2::text IS NULL OR rt.state = $2)
+        ORDER BY rt.position
+        LIMIT $3`,
+      [runId, state, limit],
+    )) as TaskAttemptView[];
+  }
+
+  /**
+   * Performance analysis (seed 000): per component × action, how long its executions took across
+   * a project's runs — count, p50, p95 and max in seconds — slowest p95 first, so slow components stand out.
+   */
+  async durationStats(
+    projectId: string,
+  ): Promise<
+    { component: string; action: string; count: number; p50: number; p95: number; max: number }[]
+  > {
+    const rows = (await this.dataSource.query(
+      `SELECT rt.target AS component, rt.action,
+              count(*)::int AS count,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p50,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY d) AS p95,
+              max(d) AS max
+         FROM (SELECT ta.run_id, ta.task_id, extract(epoch FROM ta.ended_at - ta.started_at)::float8 AS d
+                 FROM task_attempts ta JOIN runs r ON r.id = ta.run_id
+                WHERE r.project_id = $1 AND NOT ta.undo AND ta.started_at IS NOT NULL AND ta.ended_at IS NOT NULL
+                  AND ta.state IN ('succeeded', 'failed', 'timed_out')) a
+         JOIN run_tasks rt ON rt.run_id = a.run_id AND rt.task_id = a.task_id
+        GROUP BY rt.target, rt.action
+        ORDER BY p95 DESC, rt.target, rt.action`,
+      [projectId],
+    )) as {
+      component: string;
+      action: string;
+      count: number;
+      p50: number;
+      p95: number;
+      max: number;
+    }[];
+    const round = (x: number) => Math.round(Number(x) * 1000) / 1000;
+    return rows.map((r) => ({ ...r, p50: round(r.p50), p95: round(r.p95), max: round(r.max) }));
+  }
+
   /** `{done, fail, undo}`: succeeded, failed (incl. timed out and lost), never run; in mission order. */
   async result(runId: string): Promise<RunResult> {
     const rows = (await this.dataSource.query(
@@ -382,6 +640,20 @@ export class RunRepository {
     }
     return result;
   }
+}
+
+export interface TaskAttemptView {
+  task: string;
+  host: string;
+  target: string;
+  action: string;
+  batch: number;
+  state: string;
+  attempt: number;
+  exitCode: number | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  output: string;
 }
 
 class LockConflict extends Error {
