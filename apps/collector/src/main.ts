@@ -1,0 +1,4 @@
+import { bootstrapService } from '@ferry/platform';
+import { CollectorModule } from './collector.module';
+
+void bootstrapService('collector', CollectorModule);

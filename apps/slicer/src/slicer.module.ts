@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from '@ferry/platform';
+import { HistoryRepository, PlanRepository } from '@ferry/storage';
+import { PlanCache } from './slice/plan-cache';
+import { SliceHandler } from './slice/slice.handler';
+import { SliceService } from './slice/slice.service';
+
+/** The slicer: global plan + operator command → stored current plan (`ferry.slice`). */
+@Module({
+  imports: [PlatformModule.forService({ service: 'slicer', nats: true, storage: true })],
+  providers: [PlanRepository, HistoryRepository, PlanCache, SliceService, SliceHandler],
+})
+export class SlicerModule {}
