@@ -1,0 +1,4 @@
+import { bootstrapService } from '@ferry/platform';
+import { DispatcherModule } from './dispatcher.module';
+
+void bootstrapService('dispatcher', DispatcherModule);
