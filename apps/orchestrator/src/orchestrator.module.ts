@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PlatformModule } from '@ferry/platform';
+import {
+  AuditRepository,
+  PlanRepository,
+  ProjectRepository,
+  RunRepository,
+  SnapshotRepository,
+} from '@ferry/storage';
+import { AuthGuard } from './auth/auth.guard';
+import { HealthController } from './health/health.controller';
+import { PlanCache } from './plans/plan-cache';
+import { PlansController } from './plans/plans.controller';
+import { PlansService } from './plans/plans.service';
+import { ProjectsController } from './projects/projects.controller';
+import { ProjectsService } from './projects/projects.service';
+import { RunsController } from './runs/runs.controller';
+import { RunsService } from './runs/runs.service';
+import { WebController } from './web/web.controller';
+
+@Module({
+  imports: [PlatformModule.forService({ service: 'orchestrator', nats: true, storage: true })],
+  controllers: [
+    ProjectsController,
+    PlansController,
+    RunsController,
+    HealthController,
+    WebController,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    AuditRepository,
+    PlanRepository,
+    ProjectRepository,
+    RunRepository,
+    SnapshotRepository,
+    PlanCache,
+    ProjectsService,
+    PlansService,
+    RunsService,
+  ],
+})
+export class OrchestratorModule {}
