@@ -21,7 +21,10 @@ export async function ensureDatabase(url: string): Promise<void> {
   try {
     await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
   } catch (e) {
-    if ((e as { code?: string }).code !== '42P04') throw e; // 42P04: duplicate_database
+    // Services start together: another one may have created it first. PostgreSQL says so with
+    // duplicate_database, or, when the two CREATEs race inside the catalog, a unique violation.
+    const code = (e as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw e;
   } finally {
     await admin.end();
   }
