@@ -35,7 +35,17 @@ const frameworkAndIo = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      'scratch/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -57,6 +67,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Tests exercise an app's own modules (process supervision, executor internals) directly.
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['libs/plan/**/*.ts'],

@@ -4,10 +4,31 @@
  * it with a host filter and with a regroup, and peak memory. Targets on a 2-core machine:
  * compile ≤ 3 s, slice ≤ 1 s, peak RSS ≤ 1.5 GB. Override the size with BENCH_NODES/BENCH_COMPONENTS.
  */
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coalesce, compilePlan, parseSimUrl, planJsonChunks, readDescriptor, readInventory, readLogicBook, simulateCluster, slicePlan, unwrap, type Plan } from '@ferry/plan';
+import {
+  coalesce,
+  compilePlan,
+  parseSimUrl,
+  planJsonChunks,
+  readDescriptor,
+  readInventory,
+  readLogicBook,
+  simulateCluster,
+  slicePlan,
+  unwrap,
+  type Plan,
+} from '@ferry/plan';
 
 const nodes = Number(process.env.BENCH_NODES ?? 10000);
 const components = Number(process.env.BENCH_COMPONENTS ?? 20);
@@ -27,11 +48,17 @@ function peakRssMb(): number {
 /** The seed example's logic book, its X and Y swapped for two generated components. */
 function seedLogicBook(): string {
   const text = readFileSync(join(__dirname, '..', '..', 'examples', 'seed', 'logic.yaml'), 'utf8');
-  return text.replace('order: [X, Y]', 'order: [comp-01, comp-02]').replace('order: [Y, X]', 'order: [comp-02, comp-01]');
+  return text
+    .replace('order: [X, Y]', 'order: [comp-01, comp-02]')
+    .replace('order: [Y, X]', 'order: [comp-02, comp-01]');
 }
 
 function main(): void {
-  const spec = unwrap(parseSimUrl(`sim://nodes=${nodes}&components=${components}&roles=management:3,network:10%,compute&seed=1`));
+  const spec = unwrap(
+    parseSimUrl(
+      `sim://nodes=${nodes}&components=${components}&roles=management:3,network:10%,compute&seed=1`,
+    ),
+  );
   let t = process.hrtime.bigint();
   const cluster = simulateCluster(spec);
   const inputs = {
@@ -65,7 +92,9 @@ function main(): void {
   // The operator's own grouping of the uprpm phase: odd and even hosts.
   const groups = [hosts.filter((_, i) => i % 2 === 0), hosts.filter((_, i) => i % 2 === 1)];
   t = process.hrtime.bigint();
-  const regrouped: Plan = unwrap(slicePlan(plan, { command: 'upgrade', regroup: { phase: 'uprpm', hosts: groups } }));
+  const regrouped: Plan = unwrap(
+    slicePlan(plan, { command: 'upgrade', regroup: { phase: 'uprpm', hosts: groups } }),
+  );
   const slice_regroup_s = seconds(t);
 
   const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
-// eslint-disable-next-line no-restricted-imports -- the tests drive the app itself; apps have no @ferry/* alias
 import { ExecutorStats, parseExecutorArgs, startExecutor } from '../../../apps/node-executor/src';
 import { eventually } from './eventually';
 
