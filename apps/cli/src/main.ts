@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerOfflineCommands } from './commands/offline';
+import { registerOnlineCommands } from './commands/online';
+import { registerSystemCommands } from './commands/system';
 import { CliError, EXIT } from './io/exit-codes';
 
 export function buildProgram(): Command {
@@ -9,6 +11,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerOfflineCommands(program);
+  registerOnlineCommands(program);
+  registerSystemCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -20,7 +24,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.OK;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return EXIT.OK;
       return EXIT.INPUT;
     }
     if (e instanceof CliError) {

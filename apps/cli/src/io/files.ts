@@ -1,4 +1,12 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { dirname, basename, join } from 'node:path';
 import { formatProblem, type Problem } from '@ferry/plan';
@@ -9,7 +17,8 @@ export function readText(path: string): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new CliError([`${path}: cannot read: ${reason}`]);
   }
 }
@@ -60,7 +69,8 @@ export async function writeStdout(chunks: Iterable<string>): Promise<void> {
   try {
     for (const chunk of chunks) {
       if (closed) return;
-      if (!process.stdout.write(chunk)) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'error')]);
+      if (!process.stdout.write(chunk))
+        await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'error')]);
     }
   } finally {
     process.stdout.off('error', onError);

@@ -1,4 +1,10 @@
-import { coalesce, planJsonChunks, renderPlanMermaid, renderPlanText, type Plan } from '@ferry/plan';
+import {
+  coalesce,
+  planJsonChunks,
+  renderPlanMermaid,
+  renderPlanText,
+  type Plan,
+} from '@ferry/plan';
 import { CliError } from './exit-codes';
 import { writeChunks, writeStdout } from './files';
 
@@ -7,7 +13,9 @@ export const FORMATS: readonly Format[] = ['json', 'text', 'mermaid'];
 
 export function parseFormat(value: string): Format {
   if (!(FORMATS as readonly string[]).includes(value)) {
-    throw new CliError([`--format: must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(value)}`]);
+    throw new CliError([
+      `--format: must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(value)}`,
+    ]);
   }
   return value as Format;
 }
@@ -17,9 +25,16 @@ export function parseFormat(value: string): Format {
  * it to stdout (and nothing else goes there); stdout otherwise gets the plan in `--format` (text by
  * default).
  */
-export async function emitPlan(plan: Plan, output: string | undefined, format: Format | undefined, stats?: Parameters<typeof renderPlanText>[1]): Promise<void> {
+export async function emitPlan(
+  plan: Plan,
+  output: string | undefined,
+  format: Format | undefined,
+  stats?: Parameters<typeof renderPlanText>[1],
+): Promise<void> {
   if (output === '-' && format !== undefined && format !== 'json') {
-    throw new CliError([`-o -: the plan file goes to stdout, so --format ${format} cannot; write the plan to a file instead`]);
+    throw new CliError([
+      `-o -: the plan file goes to stdout, so --format ${format} cannot; write the plan to a file instead`,
+    ]);
   }
   if (output !== undefined) await writeChunks(output, coalesce(planJsonChunks(plan)));
   if (output === '-') return;
