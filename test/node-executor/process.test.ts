@@ -101,6 +101,8 @@ describe('node executor: the process', () => {
       jobs: 1,
       tasksStarted: 1,
       reportsSent: 3,
+      // t1_a running and succeeded, t1_b skipped: two of the three are ends.
+      terminalReportsSent: 2,
       duplicateExecutions: 0,
       duplicateJobs: 0,
       running: 0,

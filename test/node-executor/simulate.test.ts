@@ -98,6 +98,8 @@ describe('node executor: simulation', () => {
       jobs: 1000,
       tasksStarted: 9000,
       reportsSent: 9000,
+      // Simulated tasks this short send only their end: every report is terminal.
+      terminalReportsSent: 9000,
       duplicateExecutions: 0,
       duplicateJobs: 0,
       running: 0,

@@ -242,4 +242,65 @@ export function registerSystemCommands(program: Command): void {
           throw new CliError(['ferry demo: the upgrade did not succeed (see above)'], code);
       },
     );
+
+  program
+    .command('loadtest')
+    .description(
+      "the whole stack with a simulated executor pool: one run of a generated cluster's whole plan, measured",
+    )
+    .option(
+      '--nodes <n>',
+      'nodes of the simulated cluster',
+      wholeNumber('--nodes', 1, 1_000_000),
+      10_000,
+    )
+    .option(
+      '--components <n>',
+      'components per node (at least 2)',
+      wholeNumber('--components', 2, 100),
+      10,
+    )
+    .option('--task-ms <n>', 'how long each simulated task takes', wholeNumber('--task-ms', 0), 0)
+    .option('--fail-rate <p>', 'share of task attempts that fail (0…1)', rate, 0)
+    .option('--out <file>', 'also write the report (JSON) here')
+    .option(
+      '--state-dir <dir>',
+      'works in <dir>/loadtest, emptied first (default $FERRY_STATE_DIR or ./.ferry)',
+    )
+    .addHelpText(
+      'after',
+      '\nPrints the report of interfaces.md as JSON on stdout (progress on stderr).\nExit codes: 0 no report lost and no attempt run twice (and, without --fail-rate, the run succeeded); 1 otherwise.',
+    )
+    .action(
+      async (flags: {
+        nodes: number;
+        components: number;
+        taskMs: number;
+        failRate: number;
+        out?: string;
+        stateDir?: string;
+      }) => {
+        const { runLoadtest } = await import('../system/loadtest/run-loadtest');
+        const report = await runLoadtest({
+          stateDir: flags.stateDir ?? defaultStateDir(),
+          nodes: flags.nodes,
+          components: flags.components,
+          taskMs: flags.taskMs,
+          failRate: flags.failRate,
+          out: flags.out,
+        });
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        const healthy =
+          report.reports_lost === 0 &&
+          report.duplicate_executions === 0 &&
+          (flags.failRate > 0 || report.state === 'succeeded');
+        if (!healthy)
+          throw new CliError(
+            [
+              `ferry loadtest: the run ended ${report.state} with ${report.reports_lost} report(s) lost and ${report.duplicate_executions} duplicate execution(s)`,
+            ],
+            EXIT.RUN_FAILED,
+          );
+      },
+    );
 }

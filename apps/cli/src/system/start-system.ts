@@ -317,8 +317,19 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 }
 
+export function executorStatsFile(stateDir: string): string {
+  return join(stateDir, 'executor', 'stats.json');
+}
+
 function executorArgs(stateDir: string, simulate: SimulateOptions | null): string[] {
-  const args = ['--pool', '--state-dir', join(stateDir, 'executor')];
+  // The stats file carries the executor's counters (reports sent, duplicate executions) to ferry loadtest.
+  const args = [
+    '--pool',
+    '--state-dir',
+    join(stateDir, 'executor'),
+    '--stats-file',
+    executorStatsFile(stateDir),
+  ];
   if (!simulate) return args;
   args.push('--simulate');
   if (simulate.taskMs !== undefined) args.push('--task-ms', String(simulate.taskMs));

@@ -1,6 +1,6 @@
 import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
-import { Subjects } from '@ferry/contracts';
+import { Subjects, TaskState } from '@ferry/contracts';
 import { backoffMs, sleep } from '../retry/backoff';
 import type { ExecutorStats } from '../stats/executor-stats';
 import type { HostSequence } from './host-sequence';
@@ -28,12 +28,15 @@ interface Outgoing {
   readonly data: Uint8Array;
   readonly msgID: string;
   readonly count: number;
+  /** Reports of a task's end (not `running`): one per executed attempt. */
+  readonly terminal: number;
   failures: number;
 }
 
 interface Buffered {
   readonly parts: string[];
   bytes: number;
+  terminal: number;
 }
 
 /**
@@ -82,11 +85,12 @@ export class ReportPublisher {
       buffer = undefined;
     }
     if (!buffer) {
-      buffer = { parts: [], bytes: this.header.length + 2 };
+      buffer = { parts: [], bytes: this.header.length + 2, terminal: 0 };
       this.buffers.set(report.run, buffer);
     }
     buffer.parts.push(part);
     buffer.bytes += bytes;
+    if (report.state !== TaskState.Running) buffer.terminal++;
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.options.flushMs);
   }
 
@@ -126,6 +130,7 @@ export class ReportPublisher {
       data,
       msgID: `${this.executorId}:${++this.messageSeq}`,
       count: buffer.parts.length,
+      terminal: buffer.terminal,
       failures: 0,
     });
     this.pump();
@@ -153,6 +158,7 @@ export class ReportPublisher {
         });
         this.unacked -= message.count;
         this.stats.reportsSent += message.count;
+        this.stats.terminalReportsSent += message.terminal;
         break;
       } catch (e) {
         message.failures++;

@@ -6,6 +6,8 @@ export interface StatsSnapshot {
   readonly jobs: number;
   readonly tasksStarted: number;
   readonly reportsSent: number;
+  /** Reports of a task's end acknowledged by JetStream (one per executed attempt). */
+  readonly terminalReportsSent: number;
   readonly duplicateExecutions: number;
   readonly duplicateJobs: number;
   readonly running: number;
@@ -19,6 +21,7 @@ export class ExecutorStats {
   jobs = 0;
   tasksStarted = 0;
   reportsSent = 0;
+  terminalReportsSent = 0;
   duplicateExecutions = 0;
   duplicateJobs = 0;
   running = 0;
@@ -39,6 +42,7 @@ export class ExecutorStats {
       jobs,
       tasksStarted,
       reportsSent,
+      terminalReportsSent,
       duplicateExecutions,
       duplicateJobs,
       running,
@@ -48,6 +52,7 @@ export class ExecutorStats {
       jobs,
       tasksStarted,
       reportsSent,
+      terminalReportsSent,
       duplicateExecutions,
       duplicateJobs,
       running,

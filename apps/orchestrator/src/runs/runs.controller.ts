@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Param,
+  ParseBoolPipe,
   ParseIntPipe,
   Post,
   Query,
@@ -36,8 +37,17 @@ export class RunsController {
   }
 
   @Get('runs/:run')
-  get(@Param('run') id: string) {
-    return this.runs.view(id);
+  @ApiQuery({
+    name: 'result',
+    required: false,
+    type: Boolean,
+    description: 'false: leave out the {done, fail, undo} id lists',
+  })
+  get(
+    @Param('run') id: string,
+    @Query('result', new DefaultValuePipe(true), ParseBoolPipe) withResult: boolean,
+  ) {
+    return this.runs.view(id, withResult);
   }
 
   @Sse('runs/:run/events')

@@ -29,7 +29,7 @@ export interface RunView {
   state: RunState;
   counts: Record<string, number>;
   batch: { index: number; total: number };
-  result: { done: string[]; fail: string[]; undo: string[] };
+  result?: { done: string[]; fail: string[]; undo: string[] };
   reason: string | null;
   policy: unknown;
   command: unknown;
@@ -61,11 +61,12 @@ export class RunsService {
     return run;
   }
 
-  async view(id: string): Promise<RunView> {
+  /** The run's state; `withResult: false` leaves out the id lists (megabytes for a big run). */
+  async view(id: string, withResult = true): Promise<RunView> {
     const run = await this.get(id);
     const [counts, result] = await Promise.all([
       this.runs.counts(run.id),
-      this.runs.result(run.id),
+      withResult ? this.runs.result(run.id) : undefined,
     ]);
     return {
       id: run.id,
@@ -74,7 +75,7 @@ export class RunsService {
       state: run.state,
       counts,
       batch: { index: Math.min(run.batchIndex, run.batchTotal), total: run.batchTotal },
-      result,
+      ...(result ? { result } : {}),
       reason: run.reason,
       policy: run.policy,
       command: run.command,
@@ -298,7 +299,7 @@ export class RunsService {
    */
   async events(id: string): Promise<Observable<RunEvent>> {
     const run = await this.get(id);
-    const initial = await this.view(run.id);
+    const initial = await this.view(run.id, false);
     return new Observable<RunEvent>((subscriber) => {
       subscriber.next({
         type: 'state',
