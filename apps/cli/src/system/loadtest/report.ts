@@ -27,6 +27,14 @@ export interface LoadtestReport {
   failed_tasks: number;
   task_ms: number;
   fail_rate: number;
+  /** Where the time goes: CPU seconds each service used during the run. */
+  cpu_s: Record<string, number>;
+  /** Messages the broker carried during the run, by kind, and per task. */
+  messages: Record<string, number>;
+  messages_per_task: number;
+  /** Database transactions committed during the run (all services), and per batch. */
+  db_transactions: number;
+  db_transactions_per_batch: number;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

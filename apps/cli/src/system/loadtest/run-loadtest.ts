@@ -21,6 +21,7 @@ import { DEMO_LOGIC_BOOK, demoDescriptor, demoSource } from '../demo/inputs';
 import { DEFAULT_DATABASE_URL, probePostgres, withDatabaseName } from '../postgres';
 import { executorStatsFile, failureLines, startSystem, type RunningSystem } from '../start-system';
 import { percentile, round, stagesPerBatch, type LoadtestReport } from './report';
+import { cpuSeconds, TrafficCounter } from './traffic';
 
 export interface LoadtestOptions {
   readonly stateDir: string;
@@ -39,6 +40,20 @@ interface RunRow {
   counts: Record<string, number>;
   startedAt: string | null;
   endedAt: string | null;
+}
+
+/** Commits of the database so far (pg_stat_database counts every service's transactions). */
+async function commits(url: string): Promise<number> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const row = (
+      await db.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)
+    ).rows[0] as { xact_commit: string };
+    return Number(row.xact_commit);
+  } finally {
+    await db.end();
+  }
 }
 
 function seconds(since: number): number {
@@ -128,6 +143,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
     const failure = system.failure.then((f) => {
       throw new CliError(failureLines(f), EXIT.RUN_FAILED);
     });
+    const running = system;
     const client = new ApiClient({ baseUrl: system.apiUrl, token: system.token });
     const measure = async () => {
       await withApi(() =>
@@ -147,6 +163,10 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
       say(
         `  collected in ${collect_s.toFixed(1)} s, planned (compiled and stored) in ${plan_s.toFixed(1)} s`,
       );
+      // Measured over the run only: the counter on the broker, CPU and commits from here on.
+      const traffic = await TrafficCounter.start(running.nats.url, namespace);
+      const cpuBefore = new Map(running.services.map((p) => [p.name, cpuSeconds(p.pid)]));
+      const commitsBefore = await commits(running.postgres.url);
       s = performance.now();
       const created = await withApi(() => client.post<RunCreated>('/projects/loadtest/runs', {}));
       const run_create_s = seconds(s);
@@ -159,9 +179,18 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
         if (['succeeded', 'failed', 'cancelled'].includes(run.state)) break;
         await new Promise((r) => setTimeout(r, 1000));
       }
-      return { plan, collect_s, plan_s, run_create_s, run };
+      const messages = await traffic.stop();
+      const cpu = Object.fromEntries(
+        running.services.map((p) => [
+          p.name,
+          round(cpuSeconds(p.pid) - (cpuBefore.get(p.name) ?? 0), 1),
+        ]),
+      );
+      const transactions = (await commits(running.postgres.url)) - commitsBefore;
+      return { plan, collect_s, plan_s, run_create_s, run, messages, cpu, transactions };
     };
-    const { plan, collect_s, plan_s, run_create_s, run } = await Promise.race([measure(), failure]);
+    const { plan, collect_s, plan_s, run_create_s, run, messages, cpu, transactions } =
+      await Promise.race([measure(), failure]);
     // The executor writes its counters every second.
     await new Promise((r) => setTimeout(r, 1500));
     const counters = executorCounters(stateDir);
@@ -223,6 +252,11 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
       failed_tasks: (run.counts.failed ?? 0) + (run.counts.timed_out ?? 0) + (run.counts.lost ?? 0),
       task_ms: options.taskMs,
       fail_rate: options.failRate,
+      cpu_s: cpu,
+      messages: messages as unknown as Record<string, number>,
+      messages_per_task: round(messages.total / Math.max(plan.tasks, 1), 2),
+      db_transactions: transactions,
+      db_transactions_per_batch: Math.round(transactions / Math.max(plan.batches, 1)),
     };
     if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     return report;
