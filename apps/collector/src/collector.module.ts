@@ -5,7 +5,7 @@ import { CollectHandler } from './collect/collect.handler';
 import { CollectService } from './collect/collect.service';
 import { InventorySources } from './sources/inventory-sources';
 
-/** The collector: inventory sources in, validated immutable snapshots out (`ferry.collect`). */
+/** The collector: inventory sources in, validated immutable snapshots out (Subjects.collect()). */
 @Module({
   imports: [PlatformModule.forService({ service: 'collector', nats: true, storage: true })],
   providers: [

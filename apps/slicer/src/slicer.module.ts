@@ -5,7 +5,7 @@ import { PlanCache } from './slice/plan-cache';
 import { SliceHandler } from './slice/slice.handler';
 import { SliceService } from './slice/slice.service';
 
-/** The slicer: global plan + operator command → stored current plan (`ferry.slice`). */
+/** The slicer: global plan + operator command → stored current plan (Subjects.slice()). */
 @Module({
   imports: [PlatformModule.forService({ service: 'slicer', nats: true, storage: true })],
   providers: [PlanRepository, HistoryRepository, PlanCache, SliceService, SliceHandler],

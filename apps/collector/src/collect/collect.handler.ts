@@ -9,7 +9,7 @@ import { Messaging } from '@ferry/platform';
 import { CollectService } from './collect.service';
 
 /**
- * Serves `ferry.collect` in the collector queue group. On shutdown it stops taking requests and
+ * Serves Subjects.collect() in the collector queue group. On shutdown it stops taking requests and
  * waits for the collects in flight, so a rolling restart does not leave a caller without a reply.
  */
 @Injectable()

@@ -29,8 +29,8 @@ th{position:sticky;top:0;background:var(--bg);color:var(--mute);font-weight:500}
 const STATES=['pending','sent','running','succeeded','failed','timed_out','lost','skipped','undone'];
 const $=(id)=>document.getElementById(id);
 let plan=null, states=new Map(), outputs=new Map(), stream=null;
-const tokenBox=$('token'); tokenBox.value=localStorage.getItem('ferry.token')||'';
-tokenBox.onchange=()=>{localStorage.setItem('ferry.token',tokenBox.value);loadProjects();};
+const tokenBox=$('token'); tokenBox.value=localStorage.getItem('ferryToken')||'';
+tokenBox.onchange=()=>{localStorage.setItem('ferryToken',tokenBox.value);loadProjects();};
 $('legend').innerHTML=STATES.map(s=>'<span><i class="chip" style="background:var(--'+s+')"></i>'+s+'</span>').join('');
 function esc(s){return String(s).replace(/[&<>"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));}
 async function api(path,opts={}){const r=await fetch(path,{...opts,headers:{...(opts.headers||{}),Authorization:'Bearer '+tokenBox.value}});

@@ -9,7 +9,7 @@ import { Messaging } from '@ferry/platform';
 import { SliceService } from './slice.service';
 
 /**
- * Serves `ferry.slice` in the slicer queue group. On shutdown it stops taking requests and waits
+ * Serves Subjects.slice() in the slicer queue group. On shutdown it stops taking requests and waits
  * for the slices in flight, so a rolling restart does not leave a caller without a reply.
  */
 @Injectable()
