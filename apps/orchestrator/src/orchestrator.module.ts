@@ -7,10 +7,10 @@ import {
   ProjectRepository,
   RunRepository,
   SnapshotRepository,
+  PlanCache,
 } from '@ferry/storage';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
-import { PlanCache } from './plans/plan-cache';
 import { PlansController } from './plans/plans.controller';
 import { PlansService } from './plans/plans.service';
 import { ProjectsController } from './projects/projects.controller';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@ferry/platform';
-import { HistoryRepository, PlanRepository } from '@ferry/storage';
-import { PlanCache } from './slice/plan-cache';
+import { HistoryRepository, PlanRepository, PlanCache } from '@ferry/storage';
 import { SliceHandler } from './slice/slice.handler';
 import { SliceService } from './slice/slice.service';
 

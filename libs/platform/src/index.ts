@@ -5,3 +5,4 @@ export * from './nats/messaging';
 export * from './platform.module';
 export * from './lifecycle/bootstrap';
 export * from './nats/status-stream';
+export * from './nats/problems-body';

@@ -12,3 +12,5 @@ export * from './repositories/project.repository';
 export * from './repositories/snapshot.repository';
 export * from './repositories/history.repository';
 export * from './repositories/audit.repository';
+export * from './cache/plan-cache';
+export * from './cache/promise-cache';

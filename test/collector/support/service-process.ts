@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const LOADER = path.join(__dirname, 'register-ts.js');
+const LOADER = path.join(__dirname, '..', '..', 'support', 'register-ts.js');
 
 /**
  * A Ferry service as the operator runs it: its own process started from `apps/<app>/src/main.ts`,

@@ -3,7 +3,7 @@
  * but completeness). It plays the dispatcher (jobs, gates, job ends) and the status receiver (reads
  * and acks FERRY_STATUS) against real NATS, and the executor runs as its own process.
  *
- *   node -r ./test/node-executor/support/register-ts.js test/node-executor/bench/executor-load.ts \
+ *   node -r ./test/support/register-ts.js test/node-executor/bench/executor-load.ts \
  *     --nodes 10000 --stages 2 --tasks 5 --batches 3 --task-ms 0 [--executors 1] [--gate] [--profile DIR]
  */
 import { spawn, type ChildProcess } from 'node:child_process';

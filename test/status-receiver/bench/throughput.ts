@@ -4,7 +4,7 @@
  * batch by batch as a run would; the clock runs from the first publish until every task is
  * succeeded in PostgreSQL and the stream is empty (every message acked).
  *
- *   node test/status-receiver/support/register-ts.js test/status-receiver/bench/throughput.ts \
+ *   node test/support/register-ts.js test/status-receiver/bench/throughput.ts \
  *     [--nodes 10000] [--tasks 50] [--batches 7] [--per-message 500] [--prefill]
  *
  * --per-message: reports per JetStream message (the executor pool packs a run's reports every

@@ -2,12 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ErrorCodes, type CollectRequestDto, type SnapshotSummaryDto } from '@ferry/contracts';
 import { DEFAULT_FILES } from '@ferry/plan';
-import { LOGGER, RequestError } from '@ferry/platform';
+import { inputProblemsBody, LOGGER, RequestError } from '@ferry/platform';
 import { ProjectRepository, SnapshotRepository } from '@ferry/storage';
 import { InventorySources, type ResolvedInventory } from '../sources/inventory-sources';
 import { SourceError } from '../sources/source-error';
 import { checkInputs } from './check-inputs';
-import { inputProblemsBody } from './problems';
 import { summarize } from './summary';
 
 function notFound(project: string): RequestError {

@@ -20,11 +20,11 @@ import {
   ProjectRepository,
   SnapshotRepository,
   type ProjectEntity,
+  PlanCache,
 } from '@ferry/storage';
 import type { TokenHolder } from '../auth/tokens';
 import { ApiError } from '../http/api-error';
 import { ProjectsService } from '../projects/projects.service';
-import { PlanCache } from './plan-cache';
 
 export type PlanFormat = 'json' | 'text' | 'mermaid';
 
@@ -129,7 +129,7 @@ export class PlansService {
       );
       return planId;
     });
-    this.cache.remember(id, plan);
+    await this.remember(id, plan);
     return summarize(id, plan, stats);
   }
 
@@ -142,10 +142,15 @@ export class PlansService {
         ErrorCodes.PROJECT_NOT_PLANNED,
         `project ${project.name} has no plan yet: compile it first (POST /projects/${project.id}/plan)`,
       );
-    const plan = await this.cache.get(project.planId);
-    const header = await this.plans.header(project.planId);
-    if (!plan || !header) throw ApiError.notFound(`plan ${project.planId}`);
-    return { id: project.planId, plan, stats: header.stats };
+    const loaded = await this.cache.get(project.planId);
+    if (!loaded) throw ApiError.notFound(`plan ${project.planId}`);
+    return { id: project.planId, plan: loaded.plan, stats: loaded.header.stats };
+  }
+
+  /** The plan just stored stays in memory: the operator's next step is reviewing it. */
+  private async remember(id: string, plan: Plan): Promise<void> {
+    const header = await this.plans.header(id);
+    if (header) this.cache.remember(id, { header, plan });
   }
 
   /** The plan in the asked format, streamed (a million-task plan file is hundreds of megabytes). */
@@ -229,7 +234,7 @@ export class PlansService {
       );
       return planId;
     });
-    this.cache.remember(id, plan);
+    await this.remember(id, plan);
     return { ...summarize(id, plan, {}), forced };
   }
 }

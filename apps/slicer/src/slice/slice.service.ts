@@ -2,11 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ErrorCodes, type SliceRequestDto, type SliceSummaryDto } from '@ferry/contracts';
 import { readSliceCommand, type Problem, type TaskId } from '@ferry/plan';
-import { LOGGER, RequestError } from '@ferry/platform';
-import { HistoryRepository, PlanRepository } from '@ferry/storage';
+import { inputProblemsBody, LOGGER, RequestError } from '@ferry/platform';
+import { HistoryRepository, PlanRepository, PlanCache } from '@ferry/storage';
 import { cutCurrentPlan, hostsWithTasks } from './cut';
-import { PlanCache } from './plan-cache';
-import { inputProblemsBody } from './problems';
 
 /** The `created_by` of current plans (the request names no actor; the run that uses the plan does). */
 export const SLICER_ACTOR = 'slicer';

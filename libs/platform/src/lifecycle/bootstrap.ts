@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createLogger, PinoNestLogger } from '../logging/logger';
 import { EnvError } from '../env/env';
+import { Messaging } from '../nats/messaging';
 
 /**
  * Starts a message-driven service (no HTTP): builds the Nest context, enables shutdown hooks so
@@ -19,6 +20,9 @@ export async function bootstrapService(
       abortOnError: false,
     });
     app.enableShutdownHooks();
+    // "ready" means reachable: the server knows every subscription the service made at start.
+    const messaging = app.get(Messaging, { strict: false });
+    await messaging.nc.flush();
     logger.info('ready');
     return app;
   } catch (e) {

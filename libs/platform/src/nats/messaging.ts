@@ -38,10 +38,25 @@ function isNoResponders(e: unknown): boolean {
  * logged and dropped) and changes nothing.
  */
 export class Messaging {
+  /** Request handlers still working: a shutdown lets them answer before the connection closes. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly served: Subscription[] = [];
+
   constructor(
     readonly nc: NatsConnection,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Stops taking requests, waits for the ones in flight to be answered, then drains the
+   * connection: a rolling restart never leaves a caller without a reply.
+   */
+  async shutdown(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await Promise.allSettled(this.served.splice(0).map((s) => s.drain()));
+    await Promise.allSettled([...this.inFlight]);
+    await this.nc.drain().catch(() => undefined);
+  }
 
   /** Sends a request and returns the validated reply value, or throws a RequestError. */
   async request<T extends object>(
@@ -81,16 +96,20 @@ export class Messaging {
     handler: (req: Req, msg: Msg) => Promise<Res>,
     queue?: string,
   ): Subscription {
-    return this.nc.subscribe(subject, {
+    const subscription = this.nc.subscribe(subject, {
       queue,
       callback: (err, msg) => {
         if (err) {
           this.logger.error({ err, subject }, 'subscription error');
           return;
         }
-        void this.handle(subject, requestClass, handler, msg);
+        const work = this.handle(subject, requestClass, handler, msg);
+        this.inFlight.add(work);
+        void work.finally(() => this.inFlight.delete(work));
       },
     });
+    this.served.push(subscription);
+    return subscription;
   }
 
   private async handle<Req extends object, Res>(

@@ -1,5 +1,5 @@
 import type { Problem } from '@ferry/plan';
-import { inputProblemsBody, MAX_LISTED_PROBLEMS } from './problems';
+import { inputProblemsBody, MAX_LISTED_PROBLEMS } from './problems-body';
 
 const problem = (i: number): Problem => ({
   code: 'INPUT.TYPE',

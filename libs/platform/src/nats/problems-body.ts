@@ -5,9 +5,9 @@ import { formatProblem, type Problem } from '@ferry/plan';
 const QUOTED = 3;
 
 /**
- * How many problems a reply lists, so that a command naming thousands of unknown hosts still gets
- * a reply under NATS's 1 MiB message limit. The count is exact. (The collector has the same helper;
- * it belongs in @ferry/platform.)
+ * How many problems a reply lists: an Ansible inventory with a bad version on each of 10,000 hosts
+ * has 10,000 problems, and a reply must stay under NATS's 1 MiB message limit. The count is exact.
+ * Used by every service whose requests carry operator input (collect, slice).
  */
 export const MAX_LISTED_PROBLEMS = 500;
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Plan } from '@ferry/plan';
-import { isUuid, PlanRepository, type PlanEntity } from '@ferry/storage';
+import type { PlanEntity } from '../entities/plan.entity';
+import { PlanRepository } from '../repositories/plan.repository';
+import { isUuid } from '../repositories/project.repository';
 import { PromiseCache } from './promise-cache';
 
 export interface LoadedPlan {
@@ -25,6 +27,11 @@ export class PlanCache {
   /** The plan and its row, or null when no plan has this id. */
   get(id: string): Promise<LoadedPlan | null> {
     return isUuid(id) ? this.cache.get(id) : Promise.resolve(null);
+  }
+
+  /** A plan this process just stored (compiled or edited): no need to load it back. */
+  remember(id: string, loaded: LoadedPlan): void {
+    this.cache.set(id, loaded);
   }
 
   private async load(id: string): Promise<LoadedPlan | null> {

@@ -23,10 +23,7 @@ export class PromiseCache<K, V> {
     }
     const loading = this.load(key);
     this.entries.set(key, loading);
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as K;
-      this.entries.delete(oldest);
-    }
+    this.evict();
     const forget = () => {
       if (this.entries.get(key) === loading) this.entries.delete(key);
     };
@@ -34,8 +31,20 @@ export class PromiseCache<K, V> {
     return loading;
   }
 
+  /** Puts a value in as the most recently used. */
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, Promise.resolve(value));
+    this.evict();
+  }
+
   has(key: K): boolean {
     return this.entries.has(key);
+  }
+
+  private evict(): void {
+    while (this.entries.size > this.capacity)
+      this.entries.delete(this.entries.keys().next().value as K);
   }
 
   get size(): number {

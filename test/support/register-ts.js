@@ -1,12 +1,13 @@
-// Lets a child process run a service's TypeScript sources as they are (no build step): compiles
-// .ts with SWC on load and resolves the @ferry/* path aliases, as jest's moduleNameMapper does.
-// Usage: node test/collector/support/register-ts.js apps/collector/src/main.ts
+// A require hook that lets node run the TypeScript sources as they are (no build step): SWC
+// compiles each .ts file on load and @ferry/* resolve to libs/*/src, as jest's moduleNameMapper does.
+// Usage: node -r ./test/support/register-ts.js some-file.ts, or node test/support/register-ts.js
+// apps/<app>/src/main.ts [args] to start a service from its sources (the tests' child processes).
 const path = require('node:path');
 const fs = require('node:fs');
 const Module = require('node:module');
 const swc = require('@swc/core');
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const alias = /^@ferry\/(contracts|plan|storage|platform)(\/.*)?$/.exec(request);
@@ -25,4 +26,5 @@ require.extensions['.ts'] = function (module, filename) {
   });
   module._compile(code, filename);
 };
-require(path.resolve(root, process.argv[2]));
+
+if (require.main === module && process.argv[2]) require(path.resolve(root, process.argv[2]));
