@@ -213,7 +213,9 @@ describe('operating an upgrade', () => {
   ])('error_threshold $threshold', ({ threshold, allowed }) => {
     it(`stops after ${allowed + 1} failures and starts nothing once the budget is exceeded`, async () => {
       const prefix = `eb${String(threshold).replace('%', 'p')}-`;
-      // One batch of ten 3-stage jobs (30 tasks), two nodes at a time; failures injected on five uprpm tasks.
+      // One batch of ten 3-stage jobs (30 tasks), two nodes at a time. Odd nodes fail their uprpm at
+      // once; even nodes take 0.4 s a stage, so each of their gates comes well after the failures
+      // before it (two nodes at the same stage boundary would race by milliseconds, by nature).
       const { id } = await preparedProject(stack, `budget-${prefix}`, {
         inventory: cluster(prefix, 10, ['X']),
         descriptor: upgradeTo(['X']),
@@ -221,6 +223,10 @@ describe('operating an upgrade', () => {
       });
       const failing = ['01', '03', '05', '07', '09'].map((n) => `${prefix}${n}_X_uprpm`);
       for (const t of failing) scripts.failTask(t);
+      for (const n of ['02', '04', '06', '08', '10']) {
+        for (const action of ['stop', 'uprpm', 'start'])
+          scripts.slowTask(`${prefix}${n}_X_${action}`, 0.4);
+      }
       const run = await startRun(stack, id, {
         policy: { max_in_flight: 2, error_threshold: threshold },
       });

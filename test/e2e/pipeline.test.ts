@@ -180,4 +180,29 @@ describe('the distributed pipeline, end to end', () => {
     );
     expect((await stack.request('GET', '/projects/broken')).status).toBe(404);
   });
+
+  it('documents the API: OpenAPI at /docs, health and the operator page without a token', async () => {
+    const openapi = await stack.request<{ openapi: string; paths: Record<string, unknown> }>(
+      'GET',
+      '/docs/json',
+      undefined,
+      null,
+    );
+    expect(openapi.status).toBe(200);
+    expect(openapi.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/projects',
+        '/projects/{project}/runs',
+        '/runs/{run}',
+        '/runs/{run}/tasks/{task}/retry',
+      ]),
+    );
+    expect((await stack.request('GET', '/docs', undefined, null)).status).toBe(200);
+    expect(
+      (await stack.request<{ status: string }>('GET', '/health', undefined, null)).body.status,
+    ).toBe('ok');
+    const page = await stack.request<string>('GET', '/', undefined, null);
+    expect(page.body).toContain('<title>Ferry</title>');
+  });
 });

@@ -97,6 +97,23 @@ describe('crash recovery', () => {
     const states = await taskStates(stack, run);
     for (const t of first) expect(states.get(t)?.state).toBe('lost');
     expect(view.result.undo.length).toBe(Object.keys(plan.tasks).length - first.length);
+
+    // With no executor at all, a job nobody acknowledges within job_ack_timeout_s ends lost too.
+    const unacked = await preparedProject(stack, 'no-executor', {
+      inventory: cluster('na', 2, ['X', 'Y']),
+      descriptor: upgradeTo(['X', 'Y']),
+      logicBook: SEED_LOGIC,
+    });
+    const run2 = await startRun(stack, unacked.id, { policy: { job_ack_timeout_s: 2 } });
+    const view2 = await waitForRun(stack, run2, undefined, 30_000);
+    expect(view2.state).toBe('failed');
+    expect(view2.result.fail.sort()).toEqual([...unacked.plan.mission[0].flat(2)].sort());
+    const lost = await stack.ok<{ task: string; state: string; output: string }[]>(
+      'GET',
+      `/runs/${run2}/tasks?state=lost`,
+    );
+    expect(lost[0].output).toMatch(/did not acknowledge its job within 2 s/);
+
     stack.start('node-executor');
     expect((await waitForHealth(stack.apiUrl, 10_000)).ok).toBe(true);
   });

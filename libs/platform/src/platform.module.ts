@@ -36,8 +36,8 @@ class PlatformShutdown implements OnApplicationShutdown {
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'shutting down');
-    if (this.messaging && !this.messaging.nc.isClosed())
-      await this.messaging.nc.drain().catch(() => undefined);
+    // Requests in flight are answered before the connection goes, then the database closes.
+    await this.messaging?.shutdown();
     if (this.dataSource?.isInitialized) await this.dataSource.destroy().catch(() => undefined);
   }
 }
