@@ -1,7 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ErrorCodes, type ErrorBody, type ProblemDto } from '@ferry/contracts';
 import type { Problem } from '@ferry/plan';
-import { RequestError } from '@ferry/platform';
+import type { ClassConstructor } from 'class-transformer';
+import { RequestError, type Messaging } from '@ferry/platform';
 
 /** An API error with the body every client can rely on: `{ error, message, problems }`. */
 export class ApiError extends HttpException {
@@ -61,4 +62,19 @@ export function fromRequestError(e: unknown): never {
     );
   }
   throw e;
+}
+
+/** A request to a service: its reply, or the API error its failure calls for. */
+export async function askService<T extends object>(
+  messaging: Messaging,
+  subject: string,
+  payload: unknown,
+  reply: ClassConstructor<T>,
+  timeoutMs: number,
+): Promise<T> {
+  try {
+    return await messaging.request(subject, payload, reply, timeoutMs);
+  } catch (e) {
+    return fromRequestError(e);
+  }
 }

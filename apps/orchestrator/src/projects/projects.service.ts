@@ -5,7 +5,7 @@ import { readDescriptor, readLogicBook, type Problem } from '@ferry/plan';
 import { Messaging } from '@ferry/platform';
 import { AuditRepository, ProjectRepository, type ProjectEntity } from '@ferry/storage';
 import type { TokenHolder } from '../auth/tokens';
-import { ApiError, fromRequestError } from '../http/api-error';
+import { ApiError, askService } from '../http/api-error';
 import { describeSource, inventorySourceOf } from './inventory-source';
 
 export interface ProjectView {
@@ -101,15 +101,12 @@ export class ProjectsService {
   /** Asks the collector to freeze inventory + descriptor into a snapshot (answers when stored). */
   async collect(key: string, caller: TokenHolder): Promise<SnapshotSummaryDto> {
     const project = await this.get(key);
-    try {
-      return await this.messaging.request(
-        Subjects.collect(),
-        { project: project.id, actor: caller.actor },
-        SnapshotSummaryDto,
-        300_000,
-      );
-    } catch (e) {
-      return fromRequestError(e);
-    }
+    return askService(
+      this.messaging,
+      Subjects.collect(),
+      { project: project.id, actor: caller.actor },
+      SnapshotSummaryDto,
+      300_000,
+    );
   }
 }

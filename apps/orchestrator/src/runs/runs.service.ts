@@ -19,7 +19,7 @@ import {
 import { Messaging } from '@ferry/platform';
 import { AuditRepository, RunRepository, isUuid, type RunEntity } from '@ferry/storage';
 import type { TokenHolder } from '../auth/tokens';
-import { ApiError, fromRequestError } from '../http/api-error';
+import { ApiError, askService } from '../http/api-error';
 import { ProjectsService } from '../projects/projects.service';
 
 export interface RunView {
@@ -99,17 +99,13 @@ export class RunsService {
         `project ${project.name} has no plan yet: compile it first (POST /projects/${project.id}/plan)`,
       );
     const { policy, ...command } = dto;
-    let slice: SliceSummaryDto;
-    try {
-      slice = await this.messaging.request(
-        Subjects.slice(),
-        { plan: project.planId, command, project: project.id },
-        SliceSummaryDto,
-        300_000,
-      );
-    } catch (e) {
-      return fromRequestError(e);
-    }
+    const slice: SliceSummaryDto = await askService(
+      this.messaging,
+      Subjects.slice(),
+      { plan: project.planId, command, project: project.id },
+      SliceSummaryDto,
+      300_000,
+    );
     if (slice.tasks === 0) {
       const done = slice.excludedDone
         ? ` (${slice.excludedDone} selected task(s) already succeeded in earlier runs)`
@@ -185,17 +181,13 @@ export class RunsService {
         : action === 'resume'
           ? Subjects.runResume()
           : Subjects.runCancel();
-    let reply: RunControlReplyDto;
-    try {
-      reply = await this.messaging.request(
-        subject,
-        { run: run.id, actor: caller.actor },
-        RunControlReplyDto,
-        30_000,
-      );
-    } catch (e) {
-      return fromRequestError(e);
-    }
+    const reply: RunControlReplyDto = await askService(
+      this.messaging,
+      subject,
+      { run: run.id, actor: caller.actor },
+      RunControlReplyDto,
+      30_000,
+    );
     await this.audit.record({
       actor: caller.actor,
       role: caller.role,
@@ -209,17 +201,13 @@ export class RunsService {
   /** A new attempt of one failed task, alone (the dispatcher refuses other states with a clear reason). */
   async retry(id: string, task: string, caller: TokenHolder): Promise<TaskControlReplyDto> {
     const run = await this.get(id);
-    let reply: TaskControlReplyDto;
-    try {
-      reply = await this.messaging.request(
-        Subjects.runRetry(),
-        { run: run.id, task, actor: caller.actor },
-        TaskControlReplyDto,
-        30_000,
-      );
-    } catch (e) {
-      return fromRequestError(e);
-    }
+    const reply: TaskControlReplyDto = await askService(
+      this.messaging,
+      Subjects.runRetry(),
+      { run: run.id, task, actor: caller.actor },
+      TaskControlReplyDto,
+      30_000,
+    );
     await this.audit.record({
       actor: caller.actor,
       role: caller.role,
@@ -237,17 +225,13 @@ export class RunsService {
     caller: TokenHolder,
   ): Promise<UndoReplyDto & { run: string }> {
     const run = await this.get(id);
-    let reply: UndoReplyDto;
-    try {
-      reply = await this.messaging.request(
-        Subjects.runUndo(),
-        { run: run.id, ...(task !== undefined ? { task } : {}), actor: caller.actor },
-        UndoReplyDto,
-        60_000,
-      );
-    } catch (e) {
-      return fromRequestError(e);
-    }
+    const reply: UndoReplyDto = await askService(
+      this.messaging,
+      Subjects.runUndo(),
+      { run: run.id, ...(task !== undefined ? { task } : {}), actor: caller.actor },
+      UndoReplyDto,
+      60_000,
+    );
     await this.audit.record({
       actor: caller.actor,
       role: caller.role,
