@@ -179,6 +179,17 @@ describe('the distributed pipeline, end to end', () => {
       expect.arrayContaining(['descriptor: packages[0].version', 'descriptor: packages[0].colour']),
     );
     expect((await stack.request('GET', '/projects/broken')).status).toBe(404);
+
+    // Every change is in the audit log, which only an admin reads.
+    expect((await stack.request('GET', '/audit', undefined, TOKENS.operator)).status).toBe(403);
+    const audit = await stack.ok<{ action: string; actor: string; subject: string }[]>(
+      'GET',
+      '/audit?limit=500',
+    );
+    expect(audit.filter((e) => e.subject === id).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['project.create', 'collect', 'plan.compile']),
+    );
+    expect(audit.every((e) => e.actor.length > 0)).toBe(true);
   });
 
   it('documents the API: OpenAPI at /docs, health and the operator page without a token', async () => {

@@ -9,6 +9,7 @@ import {
   SnapshotRepository,
   PlanCache,
 } from '@ferry/storage';
+import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
 import { PlansController } from './plans/plans.controller';
@@ -22,6 +23,7 @@ import { WebController } from './web/web.controller';
 @Module({
   imports: [PlatformModule.forService({ service: 'orchestrator', nats: true, storage: true })],
   controllers: [
+    AuditController,
     ProjectsController,
     PlansController,
     RunsController,
